@@ -1,0 +1,296 @@
+"""Ingest an inbox: verify each delivery, quarantine bad rows, land the rest atomically.
+
+A delivery is loaded in one warehouse transaction: either all its good rows and
+its quarantine are recorded, or nothing is. Its good rows are also written as
+Parquet under the landing folder, and its quarantine under the quarantine folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+from stdnum.kr import brn
+
+from connectors import pii
+from connectors.contract import FEEDS, PII_CHECKED_TYPES, Entity, entity
+from connectors.errors import DeliveryConflict, DeliveryRejected
+from connectors.manifest import Manifest, read_manifest, sha256_of
+from connectors.readers import ROW_NUMBER, read_file
+from connectors.validate import checked_sql, lit, q
+from connectors.warehouse import INGEST_SCHEMA, connect, raw_table
+
+log = logging.getLogger(__name__)
+
+# cms entities others refer to are checked first.
+_FIRST = ("accounts", "products")
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    feed: str
+    delivery_id: str
+    status: str  # loaded / skipped / rejected
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class IngestReport:
+    deliveries: list[DeliveryResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for d in self.deliveries if d.status == status)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(d.rows_loaded for d in self.deliveries)
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(d.rows_quarantined for d in self.deliveries)
+
+
+def delivery_folders(inbox: Path) -> list[Path]:
+    """Every delivery folder in `inbox`, cms first, then by delivery id."""
+    return [d for feed in FEEDS if (inbox / feed).is_dir()
+            for d in sorted((inbox / feed).iterdir()) if d.is_dir()]
+
+
+def ingest_inbox(inbox: Path, warehouse: Path, home: Path,
+                 operator_timezone: str = "Asia/Seoul") -> IngestReport:
+    """Ingest every delivery in `inbox` into `warehouse`; safe to run again."""
+    report = IngestReport()
+    con = connect(warehouse, operator_timezone)
+    try:
+        for folder in delivery_folders(inbox):
+            result = ingest_delivery(con, folder, home, ZoneInfo(operator_timezone))
+            report.deliveries.append(result)
+    finally:
+        con.close()
+    return report
+
+
+def ingest_delivery(con: duckdb.DuckDBPyConnection, folder: Path, home: Path,
+                    operator_tz: ZoneInfo) -> DeliveryResult:
+    feed, delivery_id = folder.parent.name, folder.name
+    try:
+        manifest = read_manifest(folder, operator_tz)
+        loaded = con.execute(
+            f"select fingerprint from {INGEST_SCHEMA}.deliveries where feed = ? and delivery_id = ?",
+            [feed, delivery_id]).fetchone()
+        if loaded and loaded[0] == manifest.fingerprint:
+            log.info("delivery %s/%s already loaded: skipped", feed, delivery_id)
+            return DeliveryResult(feed, delivery_id, "skipped")
+        if loaded:
+            raise DeliveryConflict(feed, delivery_id, "delivery_conflict",
+                                   "this delivery id was already loaded with different content; "
+                                   "a correction needs a new delivery id")
+        return _load(con, manifest, home)
+    except DeliveryRejected as exc:
+        log.error("%s", pii.mask(str(exc)))
+        _record_rejection(con, folder, exc)
+        return DeliveryResult(feed, delivery_id, "rejected", reason=pii.mask(str(exc)))
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        digest.update(f"{path.name}:{sha256_of(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def _record_rejection(con, folder: Path, exc: DeliveryRejected) -> None:
+    con.execute(
+        f"insert or ignore into {INGEST_SCHEMA}.rejections values (?, ?, ?, ?, ?, ?)",
+        [exc.feed, exc.delivery_id, _folder_fingerprint(folder), exc.file, exc.reason_code,
+         pii.mask(exc.detail)])
+
+
+def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
+    staging = home / "landing" / ".staging" / manifest.feed / manifest.delivery_id
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    files = sorted(manifest.files, key=lambda f: (
+        _FIRST.index(f.entity) if f.entity in _FIRST else len(_FIRST), f.entity))
+    con.begin()
+    try:
+        loaded = quarantined = 0
+        for mf in files:
+            ent = entity(manifest.feed, mf.entity)
+            good, bad = _load_file(con, manifest, mf, ent)
+            loaded, quarantined = loaded + good, quarantined + bad
+            log.info("%s/%s %s: %d rows loaded, %d quarantined", manifest.feed,
+                     manifest.delivery_id, mf.name, good, bad)
+            _land(con, ent, manifest, staging)
+        con.execute(
+            f"insert into {INGEST_SCHEMA}.deliveries values (?, ?, ?, ?, ?, ?, ?)",
+            [manifest.feed, manifest.delivery_id, manifest.extracted_at, manifest.fingerprint,
+             json.dumps({f.name: {"rows": f.rows, "sha256": f.sha256} for f in files}),
+             loaded, quarantined])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _publish(staging, home / "landing", manifest)
+    return DeliveryResult(manifest.feed, manifest.delivery_id, "loaded", loaded, quarantined)
+
+
+def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
+    """Validate one file into `checked_<entity>`, load its good rows; (good, quarantined)."""
+    read = read_file(manifest.path / mf.name, mf.format, manifest.feed, manifest.delivery_id)
+    missing = [c for c in ent.required if c not in read.columns]
+    if missing:
+        raise DeliveryRejected(manifest.feed, manifest.delivery_id, "missing_column",
+                               f"{mf.name} lacks required column(s) {', '.join(missing)}",
+                               mf.name)
+    incoming = f"incoming_{ent.name}"
+    cols = ", ".join(f"{q(c)} varchar" for c in read.columns)
+    con.execute(f"create or replace temp table {incoming} ({cols}, {ROW_NUMBER} bigint)")
+    for batch in read.batches:
+        con.register("_batch", batch)
+        con.execute(f"insert into {incoming} by name select * from _batch")
+        con.unregister("_batch")
+    rows = con.execute(f"select count(*) from {incoming}").fetchone()[0] + len(read.malformed)
+    if rows != mf.rows:
+        raise DeliveryRejected(manifest.feed, manifest.delivery_id, "row_count_mismatch",
+                               f"{mf.name} has {rows} rows, the manifest says {mf.rows}", mf.name)
+
+    checked = f"checked_{ent.name}"
+    con.execute(f"create or replace temp table {checked} as "
+                f"{checked_sql(ent, incoming, read.columns)}")
+    _flag_pii(con, ent, incoming, checked, read.columns)
+    _flag_python_checks(con, ent, checked)
+    _flag_duplicates(con, ent, checked)
+    _flag_references(con, ent, checked)
+
+    col_list = ", ".join(q(c.name) for c in ent.columns)
+    typed_list = ", ".join(f"t_{c.name}" for c in ent.columns)
+    con.execute(
+        f"insert into {raw_table(ent)} ({col_list}, _extra, _delivery_id, _extracted_at, "
+        f"_row_number) select {typed_list}, _extra, ?, ?, _row_number from {checked} "
+        f"where _reason is null order by _row_number",
+        [manifest.delivery_id, manifest.extracted_at])
+    good = con.execute(f"select count(*) from {checked} where _reason is null").fetchone()[0]
+    bad = _quarantine(con, manifest, mf.name, ent, checked, read)
+    return good, bad
+
+
+def _flag(con, checked: str, flags: list[tuple[int, str, str]]) -> None:
+    """Mark rows (row_number, reason_code, detail) as bad, unless already marked."""
+    if not flags:
+        return
+    con.execute("create or replace temp table _flags (n bigint, reason varchar, detail varchar)")
+    con.executemany("insert into _flags values (?, ?, ?)", flags)
+    con.execute(f"update {checked} set _reason = f.reason, _detail = f.detail from _flags f "
+                f"where {checked}._row_number = f.n and {checked}._reason is null")
+
+
+def _flag_pii(con, ent: Entity, incoming: str, checked: str, columns: list[str]) -> None:
+    """Rows with a card or resident registration number in a text field. PII beats any
+    other reason, so that the row's detail never repeats the number."""
+    names = [c.name for c in ent.columns if c.type in PII_CHECKED_TYPES and c.name in columns]
+    names += [c for c in columns if c not in {col.name for col in ent.columns}]
+    if not names:
+        return
+    pattern = lit(pii.SQL_CANDIDATE_PATTERN)
+    where = " or ".join(f"regexp_matches({q(n)}, {pattern})" for n in names)
+    hits = []
+    for row in con.execute(f"select {ROW_NUMBER}, {', '.join(q(n) for n in names)} "
+                           f"from {incoming} where {where}").fetchall():
+        for name, value in zip(names, row[1:], strict=True):
+            kind = pii.find_pii(value) if value else None
+            if kind:
+                hits.append((row[0], f"pii_{kind}", f"{name}: {pii.mask(value)}"))
+                break
+    if hits:
+        con.execute(f"update {checked} set _reason = null where _row_number in "
+                    f"({', '.join(str(h[0]) for h in hits)})")
+        _flag(con, checked, hits)
+
+
+def _flag_python_checks(con, ent: Entity, checked: str) -> None:
+    if "business_reg_no" not in {c.name for c in ent.columns}:
+        return
+    rows = con.execute(f"select _row_number, t_business_reg_no from {checked} "
+                       f"where _reason is null and t_business_reg_no is not null").fetchall()
+    _flag(con, checked, [(n, "bad_business_reg_no",
+                          f"business_reg_no: {value} is not a valid registration number")
+                         for n, value in rows if not brn.is_valid(value)])
+
+
+def _flag_duplicates(con, ent: Entity, checked: str) -> None:
+    keys = ", ".join(f"t_{k}" for k in ent.key)
+    con.execute(f"""
+        update {checked} set _reason = 'duplicate_key',
+            _detail = 'key ({", ".join(ent.key)}) repeats row ' || d.first_row
+        from (
+            select _row_number as n, min(_row_number) over w as first_row,
+                   row_number() over (w order by _row_number) as occurrence
+            from {checked} where _reason is null
+            window w as (partition by {keys})
+        ) d
+        where {checked}._row_number = d.n and d.occurrence > 1
+    """)
+
+
+def _flag_references(con, ent: Entity, checked: str) -> None:
+    """Within a cms snapshot: references to accounts and products of the same snapshot."""
+    for column, target, target_key, reason in (
+        (ent.account_ref, "accounts", "account_id", "unknown_account"),
+        (ent.product_ref, "products", "product_code", "unknown_product"),
+    ):
+        if column:
+            con.execute(f"""
+                update {checked} set _reason = '{reason}',
+                    _detail = '{column}: ' || t_{column} || ' is not in this snapshot''s {target}'
+                where _reason is null and t_{column} not in (
+                    select t_{target_key} from checked_{target} where _reason is null)
+            """)
+
+
+def _quarantine(con, manifest: Manifest, file: str, ent: Entity, checked: str, read) -> int:
+    row_json = "to_json(struct_pack(" + ", ".join(
+        f"{q(c)} := {q(c)}" for c in read.columns) + "))"
+    rows = [(n, reason, detail, text) for n, reason, detail, text in con.execute(
+        f"select _row_number, _reason, _detail, {row_json} from {checked} "
+        f"where _reason is not null order by _row_number").fetchall()]
+    rows += [(m.row_number, "malformed_row", m.detail, m.text) for m in read.malformed]
+    if not rows:
+        return 0
+    con.executemany(
+        f"insert into {INGEST_SCHEMA}.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(manifest.feed, manifest.delivery_id, ent.name, file, n, reason, pii.mask(detail),
+          pii.mask(text)) for n, reason, detail, text in rows])
+    for n, reason, detail, _ in rows[:5]:
+        log.warning("quarantined %s/%s/%s row %s (%s): %s", manifest.feed, manifest.delivery_id,
+                    file, n, reason, pii.mask(detail))
+    return len(rows)
+
+
+def _land(con, ent: Entity, manifest: Manifest, staging: Path) -> None:
+    target = staging / ent.feed / ent.name / f"delivery_id={manifest.delivery_id}"
+    target.mkdir(parents=True, exist_ok=True)
+    con.execute(f"copy (select * exclude (_delivery_id) from {raw_table(ent)} "
+                f"where _delivery_id = {lit(manifest.delivery_id)} order by _row_number) "
+                f"to '{target / 'data.parquet'}' (format parquet)")
+
+
+def _publish(staging: Path, landing: Path, manifest: Manifest) -> None:
+    """Move a committed delivery's Parquet from staging into the landing folder."""
+    for entity_dir in (staging / manifest.feed).iterdir():
+        for part in entity_dir.iterdir():
+            final = landing / manifest.feed / entity_dir.name / part.name
+            shutil.rmtree(final, ignore_errors=True)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            part.rename(final)
+    shutil.rmtree(staging, ignore_errors=True)
+

@@ -1,0 +1,72 @@
+"""The warehouse tables the connectors own: raw entity tables and the ingest ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from connectors.contract import ENTITIES, Entity
+from connectors.validate import q, sql_type
+
+RAW_SCHEMA = "raw"
+INGEST_SCHEMA = "ingest"
+
+_LEDGER = f"""
+create schema if not exists {RAW_SCHEMA};
+create schema if not exists {INGEST_SCHEMA};
+create table if not exists {INGEST_SCHEMA}.deliveries (
+    feed varchar not null,
+    delivery_id varchar not null,
+    extracted_at timestamptz not null,
+    fingerprint varchar not null,
+    files varchar not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    primary key (feed, delivery_id)
+);
+create table if not exists {INGEST_SCHEMA}.quarantine (
+    feed varchar not null,
+    delivery_id varchar not null,
+    entity varchar not null,
+    file varchar not null,
+    row_number bigint,
+    reason_code varchar not null,
+    detail varchar not null,
+    row_masked varchar
+);
+create table if not exists {INGEST_SCHEMA}.rejections (
+    feed varchar not null,
+    delivery_id varchar not null,
+    fingerprint varchar not null,
+    file varchar,
+    reason_code varchar not null,
+    detail varchar not null,
+    primary key (feed, delivery_id, fingerprint)
+);
+"""
+
+
+def raw_table(entity: Entity) -> str:
+    return f"{RAW_SCHEMA}.{entity.name}"
+
+
+def _raw_ddl(entity: Entity) -> str:
+    cols = ", ".join(f"{q(c.name)} {sql_type(c)}" for c in entity.columns)
+    return (f"create table if not exists {raw_table(entity)} ({cols}, _extra varchar, "
+            f"_delivery_id varchar not null, _extracted_at timestamptz not null, "
+            f"_row_number bigint not null)")
+
+
+def connect(path: Path, operator_timezone: str) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, creating the connector-owned tables when missing.
+
+    Timestamps without an offset are read in `operator_timezone`.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute(f"set TimeZone = '{operator_timezone}'")
+    con.execute(_LEDGER)
+    for entity in ENTITIES:
+        con.execute(_raw_ddl(entity))
+    return con

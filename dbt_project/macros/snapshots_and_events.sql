@@ -1,0 +1,41 @@
+{#- Reading what the connectors landed in the raw schema. -#}
+
+{% macro current_snapshot(feed, table) -%}
+    {#- The rows of `table` in the newest loaded delivery of the snapshot `feed`. -#}
+    select *
+    from {{ source(feed, table) }}
+    where _delivery_id = (
+        select delivery_id
+        from {{ source('ingest', 'deliveries') }}
+        where feed = '{{ feed }}'
+        order by extracted_at desc, delivery_id desc
+        limit 1
+    )
+{%- endmacro %}
+
+{% macro deduplicated(feed, table, key) -%}
+    {#- Each event once: the first delivery of an id wins, re-sends are ignored. -#}
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by {{ key }}
+                order by _extracted_at, _delivery_id, _row_number
+            ) as _occurrence
+        from {{ source(feed, table) }}
+    ) as numbered
+    where _occurrence = 1
+{%- endmacro %}
+
+{% macro local_date(timestamp_column) -%}
+    {{ return(adapter.dispatch('local_date', 'cablebill')(timestamp_column)) }}
+{%- endmacro %}
+
+{% macro default__local_date(timestamp_column) -%}
+    to_date(from_utc_timestamp({{ timestamp_column }}, '{{ var("operator_timezone") }}'))
+{%- endmacro %}
+
+{% macro duckdb__local_date(timestamp_column) -%}
+    cast(timezone('{{ var("operator_timezone") }}', {{ timestamp_column }}) as date)
+{%- endmacro %}

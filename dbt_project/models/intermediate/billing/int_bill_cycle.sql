@@ -1,0 +1,32 @@
+{#- The cycle being billed: one row. The service period is [previous cycle date,
+    cycle date); the issue date is the cycle date; the due date is the issue date
+    plus due_days, moved to the next Korean business day. -#}
+with cycle as (
+
+    select cast('{{ var("cycle_date") }}' as date) as cycle_date
+
+),
+
+dated as (
+
+    select
+        cycle_date,
+        cast({{ dbt.dateadd('month', -1, 'cycle_date') }} as date) as period_start,
+        cycle_date as period_end,
+        cycle_date as issue_date,
+        cast({{ dbt.dateadd('day', var('due_days'), 'cycle_date') }} as date) as due_base
+    from cycle
+
+)
+
+select
+    dated.cycle_date,
+    dated.period_start,
+    dated.period_end,
+    {{ dbt.datediff('dated.period_start', 'dated.period_end', 'day') }} as days_in_period,
+    cast(extract(day from dated.cycle_date) as integer) as bill_cycle_day,
+    dated.issue_date,
+    calendar.next_business_day as due_date
+from dated
+inner join {{ ref('business_calendar') }} as calendar
+    on dated.due_base = calendar.calendar_date

@@ -1,0 +1,33 @@
+{#- VAT per invoice and tax category: floor(net taxable supply x rate), with the
+    rate in effect on the issue date. Tax-exempt accounts carry none. -#}
+with bases as (
+
+    select
+        account_id,
+        tax_category,
+        sum(amount_minor) as base_minor
+    from {{ ref('int_charge_lines_unioned') }}
+    group by account_id, tax_category
+
+)
+
+select
+    bases.account_id,
+    bases.tax_category,
+    bases.base_minor,
+    rates.rate,
+    rates.label_ko,
+    rates.label_en,
+    case
+        when accounts.tax_exempt then 0
+        else cast(floor(bases.base_minor * rates.rate) as bigint)
+    end as vat_minor
+from bases
+inner join {{ ref('int_accounts_billed') }} as accounts
+    on bases.account_id = accounts.account_id
+cross join {{ ref('int_bill_cycle') }} as cycle
+inner join {{ ref('tax_rates') }} as rates
+    on
+        bases.tax_category = rates.tax_category
+        and rates.valid_from <= cycle.issue_date
+        and (rates.valid_to is null or rates.valid_to > cycle.issue_date)

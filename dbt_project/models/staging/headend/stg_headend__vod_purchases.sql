@@ -1,0 +1,20 @@
+with source as (
+
+    {{ deduplicated('headend', 'vod_purchases', 'event_id') }}
+
+)
+
+select
+    event_id,
+    account_id,
+    device_serial,
+    title_id,
+    title_name,
+    purchase_type,
+    price_tier,
+    list_price,
+    event_ts,
+    {{ local_date('event_ts') }} as event_date,
+    _delivery_id as delivery_id,
+    _extracted_at as extracted_at
+from source
