@@ -6,8 +6,9 @@ from __future__ import annotations
 class DeliveryRejected(Exception):
     """The whole delivery is refused: nothing of it is loaded."""
 
-    def __init__(self, feed: str, delivery_id: str, reason_code: str, detail: str,
-                 file: str | None = None):
+    def __init__(
+        self, feed: str, delivery_id: str, reason_code: str, detail: str, file: str | None = None
+    ):
         self.feed, self.delivery_id = feed, delivery_id
         self.reason_code, self.detail, self.file = reason_code, detail, file
         where = f"{feed}/{delivery_id}" + (f"/{file}" if file else "")

@@ -60,12 +60,18 @@ class IngestReport:
 
 def delivery_folders(inbox: Path) -> list[Path]:
     """Every delivery folder in `inbox`, cms first, then by delivery id."""
-    return [d for feed in FEEDS if (inbox / feed).is_dir()
-            for d in sorted((inbox / feed).iterdir()) if d.is_dir()]
+    return [
+        d
+        for feed in FEEDS
+        if (inbox / feed).is_dir()
+        for d in sorted((inbox / feed).iterdir())
+        if d.is_dir()
+    ]
 
 
-def ingest_inbox(inbox: Path, warehouse: Path, home: Path,
-                 operator_timezone: str = "Asia/Seoul") -> IngestReport:
+def ingest_inbox(
+    inbox: Path, warehouse: Path, home: Path, operator_timezone: str = "Asia/Seoul"
+) -> IngestReport:
     """Ingest every delivery in `inbox` into `warehouse`; safe to run again."""
     report = IngestReport()
     con = connect(warehouse, operator_timezone)
@@ -78,21 +84,28 @@ def ingest_inbox(inbox: Path, warehouse: Path, home: Path,
     return report
 
 
-def ingest_delivery(con: duckdb.DuckDBPyConnection, folder: Path, home: Path,
-                    operator_tz: ZoneInfo) -> DeliveryResult:
+def ingest_delivery(
+    con: duckdb.DuckDBPyConnection, folder: Path, home: Path, operator_tz: ZoneInfo
+) -> DeliveryResult:
     feed, delivery_id = folder.parent.name, folder.name
     try:
         manifest = read_manifest(folder, operator_tz)
         loaded = con.execute(
-            f"select fingerprint from {INGEST_SCHEMA}.deliveries where feed = ? and delivery_id = ?",
-            [feed, delivery_id]).fetchone()
+            f"select fingerprint from {INGEST_SCHEMA}.deliveries "
+            "where feed = ? and delivery_id = ?",
+            [feed, delivery_id],
+        ).fetchone()
         if loaded and loaded[0] == manifest.fingerprint:
             log.info("delivery %s/%s already loaded: skipped", feed, delivery_id)
             return DeliveryResult(feed, delivery_id, "skipped")
         if loaded:
-            raise DeliveryConflict(feed, delivery_id, "delivery_conflict",
-                                   "this delivery id was already loaded with different content; "
-                                   "a correction needs a new delivery id")
+            raise DeliveryConflict(
+                feed,
+                delivery_id,
+                "delivery_conflict",
+                "this delivery id was already loaded with different content; "
+                "a correction needs a new delivery id",
+            )
         return _load(con, manifest, home)
     except DeliveryRejected as exc:
         log.error("%s", pii.mask(str(exc)))
@@ -110,16 +123,25 @@ def _folder_fingerprint(folder: Path) -> str:
 def _record_rejection(con, folder: Path, exc: DeliveryRejected) -> None:
     con.execute(
         f"insert or ignore into {INGEST_SCHEMA}.rejections values (?, ?, ?, ?, ?, ?)",
-        [exc.feed, exc.delivery_id, _folder_fingerprint(folder), exc.file, exc.reason_code,
-         pii.mask(exc.detail)])
+        [
+            exc.feed,
+            exc.delivery_id,
+            _folder_fingerprint(folder),
+            exc.file,
+            exc.reason_code,
+            pii.mask(exc.detail),
+        ],
+    )
 
 
 def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
     staging = home / "landing" / ".staging" / manifest.feed / manifest.delivery_id
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    files = sorted(manifest.files, key=lambda f: (
-        _FIRST.index(f.entity) if f.entity in _FIRST else len(_FIRST), f.entity))
+    files = sorted(
+        manifest.files,
+        key=lambda f: (_FIRST.index(f.entity) if f.entity in _FIRST else len(_FIRST), f.entity),
+    )
     con.begin()
     try:
         loaded = quarantined = 0
@@ -127,14 +149,27 @@ def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
             ent = entity(manifest.feed, mf.entity)
             good, bad = _load_file(con, manifest, mf, ent)
             loaded, quarantined = loaded + good, quarantined + bad
-            log.info("%s/%s %s: %d rows loaded, %d quarantined", manifest.feed,
-                     manifest.delivery_id, mf.name, good, bad)
+            log.info(
+                "%s/%s %s: %d rows loaded, %d quarantined",
+                manifest.feed,
+                manifest.delivery_id,
+                mf.name,
+                good,
+                bad,
+            )
             _land(con, ent, manifest, staging)
         con.execute(
             f"insert into {INGEST_SCHEMA}.deliveries values (?, ?, ?, ?, ?, ?, ?)",
-            [manifest.feed, manifest.delivery_id, manifest.extracted_at, manifest.fingerprint,
-             json.dumps({f.name: {"rows": f.rows, "sha256": f.sha256} for f in files}),
-             loaded, quarantined])
+            [
+                manifest.feed,
+                manifest.delivery_id,
+                manifest.extracted_at,
+                manifest.fingerprint,
+                json.dumps({f.name: {"rows": f.rows, "sha256": f.sha256} for f in files}),
+                loaded,
+                quarantined,
+            ],
+        )
         con.commit()
     except BaseException:
         con.rollback()
@@ -149,9 +184,13 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
     read = read_file(manifest.path / mf.name, mf.format, manifest.feed, manifest.delivery_id)
     missing = [c for c in ent.required if c not in read.columns]
     if missing:
-        raise DeliveryRejected(manifest.feed, manifest.delivery_id, "missing_column",
-                               f"{mf.name} lacks required column(s) {', '.join(missing)}",
-                               mf.name)
+        raise DeliveryRejected(
+            manifest.feed,
+            manifest.delivery_id,
+            "missing_column",
+            f"{mf.name} lacks required column(s) {', '.join(missing)}",
+            mf.name,
+        )
     incoming = f"incoming_{ent.name}"
     cols = ", ".join(f"{q(c)} varchar" for c in read.columns)
     con.execute(f"create or replace temp table {incoming} ({cols}, {ROW_NUMBER} bigint)")
@@ -161,12 +200,18 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
         con.unregister("_batch")
     rows = con.execute(f"select count(*) from {incoming}").fetchone()[0] + len(read.malformed)
     if rows != mf.rows:
-        raise DeliveryRejected(manifest.feed, manifest.delivery_id, "row_count_mismatch",
-                               f"{mf.name} has {rows} rows, the manifest says {mf.rows}", mf.name)
+        raise DeliveryRejected(
+            manifest.feed,
+            manifest.delivery_id,
+            "row_count_mismatch",
+            f"{mf.name} has {rows} rows, the manifest says {mf.rows}",
+            mf.name,
+        )
 
     checked = f"checked_{ent.name}"
-    con.execute(f"create or replace temp table {checked} as "
-                f"{checked_sql(ent, incoming, read.columns)}")
+    con.execute(
+        f"create or replace temp table {checked} as {checked_sql(ent, incoming, read.columns)}"
+    )
     _flag_pii(con, ent, incoming, checked, read.columns)
     _flag_python_checks(con, ent, checked)
     _flag_duplicates(con, ent, checked)
@@ -178,7 +223,8 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
         f"insert into {raw_table(ent)} ({col_list}, _extra, _delivery_id, _extracted_at, "
         f"_row_number) select {typed_list}, _extra, ?, ?, _row_number from {checked} "
         f"where _reason is null order by _row_number",
-        [manifest.delivery_id, manifest.extracted_at])
+        [manifest.delivery_id, manifest.extracted_at],
+    )
     good = con.execute(f"select count(*) from {checked} where _reason is null").fetchone()[0]
     bad = _quarantine(con, manifest, mf.name, ent, checked, read)
     return good, bad
@@ -190,8 +236,10 @@ def _flag(con, checked: str, flags: list[tuple[int, str, str]]) -> None:
         return
     con.execute("create or replace temp table _flags (n bigint, reason varchar, detail varchar)")
     con.executemany("insert into _flags values (?, ?, ?)", flags)
-    con.execute(f"update {checked} set _reason = f.reason, _detail = f.detail from _flags f "
-                f"where {checked}._row_number = f.n and {checked}._reason is null")
+    con.execute(
+        f"update {checked} set _reason = f.reason, _detail = f.detail from _flags f "
+        f"where {checked}._row_number = f.n and {checked}._reason is null"
+    )
 
 
 def _flag_pii(con, ent: Entity, incoming: str, checked: str, columns: list[str]) -> None:
@@ -204,27 +252,42 @@ def _flag_pii(con, ent: Entity, incoming: str, checked: str, columns: list[str])
     pattern = lit(pii.SQL_CANDIDATE_PATTERN)
     where = " or ".join(f"regexp_matches({q(n)}, {pattern})" for n in names)
     hits = []
-    for row in con.execute(f"select {ROW_NUMBER}, {', '.join(q(n) for n in names)} "
-                           f"from {incoming} where {where}").fetchall():
+    for row in con.execute(
+        f"select {ROW_NUMBER}, {', '.join(q(n) for n in names)} from {incoming} where {where}"
+    ).fetchall():
         for name, value in zip(names, row[1:], strict=True):
             kind = pii.find_pii(value) if value else None
             if kind:
                 hits.append((row[0], f"pii_{kind}", f"{name}: {pii.mask(value)}"))
                 break
     if hits:
-        con.execute(f"update {checked} set _reason = null where _row_number in "
-                    f"({', '.join(str(h[0]) for h in hits)})")
+        con.execute(
+            f"update {checked} set _reason = null where _row_number in "
+            f"({', '.join(str(h[0]) for h in hits)})"
+        )
         _flag(con, checked, hits)
 
 
 def _flag_python_checks(con, ent: Entity, checked: str) -> None:
     if "business_reg_no" not in {c.name for c in ent.columns}:
         return
-    rows = con.execute(f"select _row_number, t_business_reg_no from {checked} "
-                       f"where _reason is null and t_business_reg_no is not null").fetchall()
-    _flag(con, checked, [(n, "bad_business_reg_no",
-                          f"business_reg_no: {value} is not a valid registration number")
-                         for n, value in rows if not brn.is_valid(value)])
+    rows = con.execute(
+        f"select _row_number, t_business_reg_no from {checked} "
+        f"where _reason is null and t_business_reg_no is not null"
+    ).fetchall()
+    _flag(
+        con,
+        checked,
+        [
+            (
+                n,
+                "bad_business_reg_no",
+                f"business_reg_no: {value} is not a valid registration number",
+            )
+            for n, value in rows
+            if not brn.is_valid(value)
+        ],
+    )
 
 
 def _flag_duplicates(con, ent: Entity, checked: str) -> None:
@@ -258,30 +321,54 @@ def _flag_references(con, ent: Entity, checked: str) -> None:
 
 
 def _quarantine(con, manifest: Manifest, file: str, ent: Entity, checked: str, read) -> int:
-    row_json = "to_json(struct_pack(" + ", ".join(
-        f"{q(c)} := {q(c)}" for c in read.columns) + "))"
-    rows = [(n, reason, detail, text) for n, reason, detail, text in con.execute(
-        f"select _row_number, _reason, _detail, {row_json} from {checked} "
-        f"where _reason is not null order by _row_number").fetchall()]
+    row_json = "to_json(struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in read.columns) + "))"
+    rows = [
+        (n, reason, detail, text)
+        for n, reason, detail, text in con.execute(
+            f"select _row_number, _reason, _detail, {row_json} from {checked} "
+            f"where _reason is not null order by _row_number"
+        ).fetchall()
+    ]
     rows += [(m.row_number, "malformed_row", m.detail, m.text) for m in read.malformed]
     if not rows:
         return 0
     con.executemany(
         f"insert into {INGEST_SCHEMA}.quarantine values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(manifest.feed, manifest.delivery_id, ent.name, file, n, reason, pii.mask(detail),
-          pii.mask(text)) for n, reason, detail, text in rows])
+        [
+            (
+                manifest.feed,
+                manifest.delivery_id,
+                ent.name,
+                file,
+                n,
+                reason,
+                pii.mask(detail),
+                pii.mask(text),
+            )
+            for n, reason, detail, text in rows
+        ],
+    )
     for n, reason, detail, _ in rows[:5]:
-        log.warning("quarantined %s/%s/%s row %s (%s): %s", manifest.feed, manifest.delivery_id,
-                    file, n, reason, pii.mask(detail))
+        log.warning(
+            "quarantined %s/%s/%s row %s (%s): %s",
+            manifest.feed,
+            manifest.delivery_id,
+            file,
+            n,
+            reason,
+            pii.mask(detail),
+        )
     return len(rows)
 
 
 def _land(con, ent: Entity, manifest: Manifest, staging: Path) -> None:
     target = staging / ent.feed / ent.name / f"delivery_id={manifest.delivery_id}"
     target.mkdir(parents=True, exist_ok=True)
-    con.execute(f"copy (select * exclude (_delivery_id) from {raw_table(ent)} "
-                f"where _delivery_id = {lit(manifest.delivery_id)} order by _row_number) "
-                f"to '{target / 'data.parquet'}' (format parquet)")
+    con.execute(
+        f"copy (select * exclude (_delivery_id) from {raw_table(ent)} "
+        f"where _delivery_id = {lit(manifest.delivery_id)} order by _row_number) "
+        f"to '{target / 'data.parquet'}' (format parquet)"
+    )
 
 
 def _publish(staging: Path, landing: Path, manifest: Manifest) -> None:
@@ -293,4 +380,3 @@ def _publish(staging: Path, landing: Path, manifest: Manifest) -> None:
             final.parent.mkdir(parents=True, exist_ok=True)
             part.rename(final)
     shutil.rmtree(staging, ignore_errors=True)
-

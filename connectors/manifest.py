@@ -73,14 +73,17 @@ def read_manifest(folder: Path, operator_tz) -> Manifest:
     if doc["feed"] not in FEEDS:
         raise reject("manifest_invalid", f"unknown feed {doc['feed']!r}")
     if doc["feed"] != feed or str(doc["delivery_id"]) != delivery_id:
-        raise reject("manifest_invalid",
-                     f"manifest says {doc['feed']}/{doc['delivery_id']} but the folder is "
-                     f"{feed}/{delivery_id}")
+        raise reject(
+            "manifest_invalid",
+            f"manifest says {doc['feed']}/{doc['delivery_id']} but the folder is "
+            f"{feed}/{delivery_id}",
+        )
     try:
         extracted_at = datetime.fromisoformat(str(doc["extracted_at"]))
     except ValueError:
-        raise reject("manifest_invalid",
-                     f"extracted_at {doc['extracted_at']!r} is not an ISO 8601 timestamp") from None
+        raise reject(
+            "manifest_invalid", f"extracted_at {doc['extracted_at']!r} is not an ISO 8601 timestamp"
+        ) from None
     if extracted_at.tzinfo is None:
         extracted_at = extracted_at.replace(tzinfo=operator_tz)
     if not isinstance(doc["files"], dict) or not doc["files"]:
@@ -94,15 +97,21 @@ def read_manifest(folder: Path, operator_tz) -> Manifest:
             raise reject("unknown_entity", f"{name} is not an entity of feed {feed}", name)
         if fmt not in FILE_FORMATS:
             raise reject("unknown_format", f"{name}: format must be one of {FILE_FORMATS}", name)
-        if not isinstance(meta, dict) or not isinstance(meta.get("rows"), int) \
-                or not isinstance(meta.get("sha256"), str):
+        if (
+            not isinstance(meta, dict)
+            or not isinstance(meta.get("rows"), int)
+            or not isinstance(meta.get("sha256"), str)
+        ):
             raise reject("manifest_invalid", f"{name}: needs integer rows and sha256", name)
         if not (folder / name).is_file():
             raise reject("file_missing", f"{name} is named in the manifest but absent", name)
         actual = sha256_of(folder / name)
         if actual != meta["sha256"].lower():
-            raise reject("checksum_mismatch",
-                         f"{name}: sha256 is {actual}, manifest says {meta['sha256']}", name)
+            raise reject(
+                "checksum_mismatch",
+                f"{name}: sha256 is {actual}, manifest says {meta['sha256']}",
+                name,
+            )
         files.append(ManifestFile(name, entity, fmt, meta["rows"], actual))
 
     delivered = {f.entity for f in files}
@@ -110,10 +119,14 @@ def read_manifest(folder: Path, operator_tz) -> Manifest:
         raise reject("manifest_invalid", "an entity is delivered in more than one file")
     if feed in SNAPSHOT_FEEDS and delivered != known:
         absent = ", ".join(sorted(known - delivered))
-        raise reject("snapshot_incomplete", f"a {feed} snapshot must carry every entity; "
-                                            f"missing {absent}")
-    unlisted = sorted(p.name for p in folder.iterdir()
-                      if p.is_file() and p.name != MANIFEST and p.name not in doc["files"])
+        raise reject(
+            "snapshot_incomplete", f"a {feed} snapshot must carry every entity; missing {absent}"
+        )
+    unlisted = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file() and p.name != MANIFEST and p.name not in doc["files"]
+    )
     if unlisted:
         raise reject("file_unlisted", f"files not named in the manifest: {', '.join(unlisted)}")
     return Manifest(feed, delivery_id, extracted_at, tuple(files), folder)

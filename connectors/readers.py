@@ -46,8 +46,13 @@ def read_file(path: Path, fmt: str, feed: str, delivery_id: str) -> FileRead:
             return _read_jsonl(path)
         return _read_parquet(path)
     except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
-        raise DeliveryRejected(feed, delivery_id, "file_unreadable",
-                               f"{path.name} cannot be read as {fmt}: {exc}", path.name) from None
+        raise DeliveryRejected(
+            feed,
+            delivery_id,
+            "file_unreadable",
+            f"{path.name} cannot be read as {fmt}: {exc}",
+            path.name,
+        ) from None
 
 
 def _numbered(batches: Iterator[pa.RecordBatch], columns: list[str]) -> Iterator[pa.RecordBatch]:
@@ -69,9 +74,13 @@ def _read_csv(path: Path) -> FileRead:
     malformed: list[Malformed] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        malformed.append(Malformed(
-            row.number - 1 if row.number is not None else None,
-            f"expected {row.expected_columns} fields, found {row.actual_columns}", row.text))
+        malformed.append(
+            Malformed(
+                row.number - 1 if row.number is not None else None,
+                f"expected {row.expected_columns} fields, found {row.actual_columns}",
+                row.text,
+            )
+        )
         return "skip"
 
     reader = pacsv.open_csv(
@@ -80,7 +89,10 @@ def _read_csv(path: Path) -> FileRead:
         parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
-            strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
+        ),
     )
     return FileRead(header, _numbered(_rebatch(reader), header), malformed)
 
@@ -142,8 +154,9 @@ def _read_parquet(path: Path) -> FileRead:
             raise pa.ArrowInvalid(f"column {field.name} is a float; numbers must be exact")
 
     def as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
-        arrays = [col if pa.types.is_string(col.type) else col.cast(pa.string())
-                  for col in batch.columns]
+        arrays = [
+            col if pa.types.is_string(col.type) else col.cast(pa.string()) for col in batch.columns
+        ]
         return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
 
     batches = (as_text(b) for b in parquet.iter_batches(batch_size=BATCH_ROWS))

@@ -32,7 +32,10 @@ _MONEY_RE = r"^-?\d{1,16}(\.\d{1,2})?$"
 _DIGITS_RE = r"^\d+$"
 
 SQL_TYPES = {
-    INT: "bigint", MONEY: MONEY_SQL_TYPE, DATE: "date", TIMESTAMP: "timestamptz",
+    INT: "bigint",
+    MONEY: MONEY_SQL_TYPE,
+    DATE: "date",
+    TIMESTAMP: "timestamptz",
     BOOL: "boolean",
 }
 
@@ -60,16 +63,22 @@ def _typed(column: Column) -> str:
     if column.type == INT:
         return f"case when regexp_full_match({raw}, '{_INT_RE}') then cast({raw} as bigint) end"
     if column.type == MONEY:
-        return (f"case when regexp_full_match({raw}, '{_MONEY_RE}') "
-                f"then cast({raw} as {MONEY_SQL_TYPE}) end")
+        return (
+            f"case when regexp_full_match({raw}, '{_MONEY_RE}') "
+            f"then cast({raw} as {MONEY_SQL_TYPE}) end"
+        )
     if column.type == DATE:
         return f"case when regexp_full_match({raw}, '{_DATE_RE}') then try_cast({raw} as date) end"
     if column.type == TIMESTAMP:
-        return (f"case when regexp_full_match({raw}, '{_TS_RE}') "
-                f"then try_cast({raw} as timestamptz) end")
+        return (
+            f"case when regexp_full_match({raw}, '{_TS_RE}') "
+            f"then try_cast({raw} as timestamptz) end"
+        )
     if column.type == BOOL:
-        return (f"case lower({raw}) when 'true' then true when '1' then true "
-                f"when 'false' then false when '0' then false end")
+        return (
+            f"case lower({raw}) when 'true' then true when '1' then true "
+            f"when 'false' then false when '0' then false end"
+        )
     if column.type == JSON:
         return f"case when json_valid({raw}) then {raw} end"
     if column.type == DIGITS:
@@ -80,11 +89,25 @@ def _typed(column: Column) -> str:
     return raw
 
 
-_BAD = {INT: "bad_integer", MONEY: "bad_amount", DATE: "bad_date", TIMESTAMP: "bad_timestamp",
-        BOOL: "bad_boolean", JSON: "bad_json", DIGITS: "bad_digits", ENUM: "bad_enum"}
-_WHAT = {INT: "an integer", MONEY: "a decimal amount (at most 2 decimals)",
-         DATE: "a YYYY-MM-DD date", TIMESTAMP: "an ISO 8601 timestamp", BOOL: "true or false",
-         JSON: "valid JSON", DIGITS: "digits only"}
+_BAD = {
+    INT: "bad_integer",
+    MONEY: "bad_amount",
+    DATE: "bad_date",
+    TIMESTAMP: "bad_timestamp",
+    BOOL: "bad_boolean",
+    JSON: "bad_json",
+    DIGITS: "bad_digits",
+    ENUM: "bad_enum",
+}
+_WHAT = {
+    INT: "an integer",
+    MONEY: "a decimal amount (at most 2 decimals)",
+    DATE: "a YYYY-MM-DD date",
+    TIMESTAMP: "an ISO 8601 timestamp",
+    BOOL: "true or false",
+    JSON: "valid JSON",
+    DIGITS: "digits only",
+}
 
 
 def _column_checks(column: Column) -> list[tuple[str, str, str]]:
@@ -95,25 +118,49 @@ def _column_checks(column: Column) -> list[tuple[str, str, str]]:
         checks.append((f"{raw} is null", "missing_value", lit(f"{name} is required")))
     if column.type in _BAD:
         what = _WHAT.get(column.type) or "one of " + "/".join(column.values)
-        checks.append((f"{raw} is not null and ({typed}) is null", _BAD[column.type],
-                       f"{lit(name + ': ')} || {raw} || {lit(' is not ' + what)}"))
+        checks.append(
+            (
+                f"{raw} is not null and ({typed}) is null",
+                _BAD[column.type],
+                f"{lit(name + ': ')} || {raw} || {lit(' is not ' + what)}",
+            )
+        )
     if column.min_value is not None:
-        checks.append((f"({typed}) < {column.min_value}", "out_of_range",
-                       f"{lit(name + ': ')} || {raw} || {lit(f' is below {column.min_value}')}"))
+        checks.append(
+            (
+                f"({typed}) < {column.min_value}",
+                "out_of_range",
+                f"{lit(name + ': ')} || {raw} || {lit(f' is below {column.min_value}')}",
+            )
+        )
     if column.max_value is not None:
-        checks.append((f"({typed}) > {column.max_value}", "out_of_range",
-                       f"{lit(name + ': ')} || {raw} || {lit(f' is above {column.max_value}')}"))
+        checks.append(
+            (
+                f"({typed}) > {column.max_value}",
+                "out_of_range",
+                f"{lit(name + ': ')} || {raw} || {lit(f' is above {column.max_value}')}",
+            )
+        )
     if column.values and column.type != ENUM:
         allowed = ", ".join(lit(v) for v in column.values)
-        checks.append((f"{raw} not in ({allowed})", "bad_enum",
-                       f"{lit(name + ': ')} || {raw} || {lit(' is not one of ' + '/'.join(column.values))}"))
+        what = lit(" is not one of " + "/".join(column.values))
+        checks.append(
+            (
+                f"{raw} not in ({allowed})",
+                "bad_enum",
+                f"{lit(name + ': ')} || {raw} || {what}",
+            )
+        )
     return checks
 
 
 def _after(end: str, start: str, strict: bool) -> tuple[str, str, str]:
     op = "<=" if strict else "<"
-    return (f"{_t(end)} {op} {_t(start)}", "bad_date_range",
-            lit(f"{end} must be {'after' if strict else 'on or after'} {start}"))
+    return (
+        f"{_t(end)} {op} {_t(start)}",
+        "bad_date_range",
+        lit(f"{end} must be {'after' if strict else 'on or after'} {start}"),
+    )
 
 
 def _t(name: str) -> str:
@@ -129,17 +176,30 @@ _ENTITY_CHECKS = {
     "valid_range": lambda e: [_after("valid_to", "valid_from", strict=True)],
     "usage_range": lambda e: [_after("usage_end", "usage_start", strict=False)],
     "outage_range": lambda e: [_after("ended_at", "started_at", strict=True)],
-    "outage_target": lambda e: [(
-        "(nullif(region_code, '') is null) = (nullif(account_id, '') is null)",
-        "bad_outage_target", lit("exactly one of region_code and account_id is required"))],
-    "business_account": lambda e: [(
-        "t_customer_type = 'business' and t_business_reg_no is null", "missing_value",
-        lit("business_reg_no is required for a business account"))],
-    "card_last4": lambda e: [(
-        "length(t_card_last4) <> 4", "bad_digits", lit("card_last4 must be 4 digits"))],
-    "currency": lambda e: [(
-        f"t_currency not in ({', '.join(lit(c) for c in ISO_CURRENCIES)})", "unknown_currency",
-        "'currency: ' || t_currency || ' is not an ISO 4217 code'")],
+    "outage_target": lambda e: [
+        (
+            "(nullif(region_code, '') is null) = (nullif(account_id, '') is null)",
+            "bad_outage_target",
+            lit("exactly one of region_code and account_id is required"),
+        )
+    ],
+    "business_account": lambda e: [
+        (
+            "t_customer_type = 'business' and t_business_reg_no is null",
+            "missing_value",
+            lit("business_reg_no is required for a business account"),
+        )
+    ],
+    "card_last4": lambda e: [
+        ("length(t_card_last4) <> 4", "bad_digits", lit("card_last4 must be 4 digits"))
+    ],
+    "currency": lambda e: [
+        (
+            f"t_currency not in ({', '.join(lit(c) for c in ISO_CURRENCIES)})",
+            "unknown_currency",
+            "'currency: ' || t_currency || ' is not an ISO 4217 code'",
+        )
+    ],
 }
 
 
@@ -151,15 +211,19 @@ def checked_sql(entity: Entity, source: str, present: list[str]) -> str:
     present_set = set(present)
     padded = ", ".join(
         q(c.name) if c.name in present_set else f"cast(null as varchar) as {q(c.name)}"
-        for c in entity.columns)
+        for c in entity.columns
+    )
     typed = ", ".join(f"{_typed(c)} as {_t(c.name)}" for c in entity.columns)
     checks = [chk for c in entity.columns for chk in _column_checks(c)]
     checks += [chk for name in entity.checks for chk in _ENTITY_CHECKS[name](entity)]
     reason = " ".join(f"when {cond} then {lit(code)}" for cond, code, _ in checks)
     detail = " ".join(f"when {cond} then {det}" for cond, _, det in checks)
     extras = [c for c in present if c not in {col.name for col in entity.columns}]
-    extra = ("to_json(struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in extras) + "))"
-             if extras else "cast(null as varchar)")
+    extra = (
+        "to_json(struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in extras) + "))"
+        if extras
+        else "cast(null as varchar)"
+    )
     return f"""
         with padded as (
             select _row_number, {padded}, {extra} as _extra from {source}

@@ -53,9 +53,11 @@ def raw_table(entity: Entity) -> str:
 
 def _raw_ddl(entity: Entity) -> str:
     cols = ", ".join(f"{q(c.name)} {sql_type(c)}" for c in entity.columns)
-    return (f"create table if not exists {raw_table(entity)} ({cols}, _extra varchar, "
-            f"_delivery_id varchar not null, _extracted_at timestamptz not null, "
-            f"_row_number bigint not null)")
+    return (
+        f"create table if not exists {raw_table(entity)} ({cols}, _extra varchar, "
+        f"_delivery_id varchar not null, _extracted_at timestamptz not null, "
+        f"_row_number bigint not null)"
+    )
 
 
 def connect(path: Path, operator_timezone: str) -> duckdb.DuckDBPyConnection:

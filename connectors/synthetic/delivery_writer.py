@@ -14,8 +14,9 @@ from connectors.manifest import MANIFEST, sha256_of
 class DeliveryWriter:
     """Streams rows per entity into `<inbox>/<feed>/<delivery_id>/<entity>.csv`."""
 
-    def __init__(self, inbox: Path, feed: str, delivery_id: str, extracted_at: datetime,
-                 entities: list[str]):
+    def __init__(
+        self, inbox: Path, feed: str, delivery_id: str, extracted_at: datetime, entities: list[str]
+    ):
         self.folder = inbox / feed / delivery_id
         self.folder.mkdir(parents=True, exist_ok=True)
         self.feed, self.delivery_id, self.extracted_at = feed, delivery_id, extracted_at
@@ -39,8 +40,12 @@ class DeliveryWriter:
             fh.close()
             path = self.folder / f"{name}.csv"
             files[path.name] = {"rows": self._rows[name], "sha256": sha256_of(path)}
-        manifest = {"feed": self.feed, "delivery_id": self.delivery_id,
-                    "extracted_at": self.extracted_at.isoformat(), "files": files}
+        manifest = {
+            "feed": self.feed,
+            "delivery_id": self.delivery_id,
+            "extracted_at": self.extracted_at.isoformat(),
+            "files": files,
+        }
         (self.folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         return self.folder
 

@@ -51,8 +51,9 @@ class Period:
         return datetime.combine(day, time(rng.randrange(24), rng.randrange(60)), KST)
 
 
-def generate(out: Path, accounts: int, seed: int, cycle: date,
-             usage_records: int = 8) -> list[Path]:
+def generate(
+    out: Path, accounts: int, seed: int, cycle: date, usage_records: int = 8
+) -> list[Path]:
     """Write one cycle's deliveries for all four feeds under `out`; returns their folders.
 
     `usage_records` is the mean number of data-usage records per internet account.
@@ -60,14 +61,37 @@ def generate(out: Path, accounts: int, seed: int, cycle: date,
     period = Period(add_months(cycle, -1), cycle)
     stamp = cycle.strftime("%Y%m%d")
     at = lambda hour: datetime.combine(cycle, time(hour), KST)  # noqa: E731
-    cms = DeliveryWriter(out, "cms", f"{stamp}-0001", at(1), [
-        "accounts", "products", "subscriptions", "suspensions", "devices", "orders",
-        "promotions", "promotion_assignments"])
-    headend = DeliveryWriter(out, "headend", f"{stamp}-0001", at(2), [
-        "vod_purchases", "ppv_purchases", "data_usage", "outages", "entitlements"])
+    cms = DeliveryWriter(
+        out,
+        "cms",
+        f"{stamp}-0001",
+        at(1),
+        [
+            "accounts",
+            "products",
+            "subscriptions",
+            "suspensions",
+            "devices",
+            "orders",
+            "promotions",
+            "promotion_assignments",
+        ],
+    )
+    headend = DeliveryWriter(
+        out,
+        "headend",
+        f"{stamp}-0001",
+        at(2),
+        ["vod_purchases", "ppv_purchases", "data_usage", "outages", "entitlements"],
+    )
     late = DeliveryWriter(out, "headend", f"{stamp}-0002", at(5), ["vod_purchases", "data_usage"])
-    payments = DeliveryWriter(out, "payments", f"{stamp}-0001", at(3), [
-        "card_settlements", "autodebit_results", "va_deposits", "refunds"])
+    payments = DeliveryWriter(
+        out,
+        "payments",
+        f"{stamp}-0001",
+        at(3),
+        ["card_settlements", "autodebit_results", "va_deposits", "refunds"],
+    )
     crm = DeliveryWriter(out, "crm", f"{stamp}-0001", at(4), ["adjustments"])
 
     cms.write("products", catalog.products(period.start))
@@ -76,8 +100,13 @@ def generate(out: Path, accounts: int, seed: int, cycle: date,
     for first in range(0, accounts, CHUNK):
         chunk = _Chunk(seed, first, min(first + CHUNK, accounts), cycle, period, usage_records)
         chunk.build()
-        for writer, rows in ((cms, chunk.cms), (headend, chunk.headend), (late, chunk.late),
-                             (payments, chunk.payments), (crm, chunk.crm)):
+        for writer, rows in (
+            (cms, chunk.cms),
+            (headend, chunk.headend),
+            (late, chunk.late),
+            (payments, chunk.payments),
+            (crm, chunk.crm),
+        ):
             for entity, entity_rows in rows.items():
                 writer.write(entity, entity_rows)
         log.info("generated accounts %d-%d of %d", first + 1, chunk.last, accounts)
@@ -89,31 +118,50 @@ def _outages(period: Period, rng: random.Random) -> list[dict]:
     long_start = period.at(period.start + timedelta(days=3), rng)
     short_start = period.at(period.start + timedelta(days=10), rng)
     return [
-        {"outage_id": f"OUT-{period.start:%Y%m}-001", "region_code": REGIONS[-1],
-         "started_at": long_start, "ended_at": long_start + timedelta(days=5, hours=2)},
-        {"outage_id": f"OUT-{period.start:%Y%m}-002", "region_code": REGIONS[0],
-         "started_at": short_start, "ended_at": short_start + timedelta(hours=9)},
+        {
+            "outage_id": f"OUT-{period.start:%Y%m}-001",
+            "region_code": REGIONS[-1],
+            "started_at": long_start,
+            "ended_at": long_start + timedelta(days=5, hours=2),
+        },
+        {
+            "outage_id": f"OUT-{period.start:%Y%m}-002",
+            "region_code": REGIONS[0],
+            "started_at": short_start,
+            "ended_at": short_start + timedelta(hours=9),
+        },
     ]
 
 
 class _Chunk:
     """The rows of accounts [first, last) for every feed."""
 
-    def __init__(self, seed: int, first: int, last: int, cycle: date, period: Period,
-                 usage_records: int):
+    def __init__(
+        self, seed: int, first: int, last: int, cycle: date, period: Period, usage_records: int
+    ):
         self.rng = random.Random(f"{seed}:{first}")
         self.fake = Faker("ko_KR")
         self.fake.seed_instance(f"{seed}:{first}")
         self.first, self.last, self.cycle, self.period = first, last, cycle, period
         self.usage_records = usage_records
-        self.cms: dict[str, list[dict]] = {e: [] for e in (
-            "accounts", "subscriptions", "suspensions", "devices", "orders",
-            "promotion_assignments")}
-        self.headend: dict[str, list[dict]] = {e: [] for e in (
-            "vod_purchases", "ppv_purchases", "data_usage", "entitlements")}
+        self.cms: dict[str, list[dict]] = {
+            e: []
+            for e in (
+                "accounts",
+                "subscriptions",
+                "suspensions",
+                "devices",
+                "orders",
+                "promotion_assignments",
+            )
+        }
+        self.headend: dict[str, list[dict]] = {
+            e: [] for e in ("vod_purchases", "ppv_purchases", "data_usage", "entitlements")
+        }
         self.late: dict[str, list[dict]] = {"vod_purchases": [], "data_usage": []}
-        self.payments: dict[str, list[dict]] = {e: [] for e in (
-            "card_settlements", "autodebit_results", "va_deposits", "refunds")}
+        self.payments: dict[str, list[dict]] = {
+            e: [] for e in ("card_settlements", "autodebit_results", "va_deposits", "refunds")
+        }
         self.crm: dict[str, list[dict]] = {"adjustments": []}
 
     def build(self) -> None:
@@ -125,23 +173,32 @@ class _Chunk:
         rng, fake, period = self.rng, self.fake, self.period
         account_id = f"A{n + 1:08d}"
         business = rng.random() < 0.05
-        method = rng.choices(("card", "auto_debit", "virtual_account", "easy_pay", "giro"),
-                             (35, 40, 12, 10, 3))[0]
-        cycle_day = self.cycle.day if rng.random() < 0.85 else rng.choice(
-            [d for d in (1, 5, 10, 15, 20, 25) if d != self.cycle.day])
+        method = rng.choices(
+            ("card", "auto_debit", "virtual_account", "easy_pay", "giro"), (35, 40, 12, 10, 3)
+        )[0]
+        cycle_day = (
+            self.cycle.day
+            if rng.random() < 0.85
+            else rng.choice([d for d in (1, 5, 10, 15, 20, 25) if d != self.cycle.day])
+        )
         created = self.period.start - timedelta(days=rng.randrange(30, 900))
         account = {
             "account_id": account_id,
             "customer_type": "business" if business else "residential",
             "name": fake.company() if business else fake.name(),
-            "email": fake.free_email(), "phone": fake.phone_number(), "address": fake.address(),
-            "region_code": rng.choice(REGIONS), "bill_cycle_day": cycle_day, "currency": "KRW",
-            "language": "en" if rng.random() < 0.05 else "ko", "payment_method": method,
+            "email": fake.free_email(),
+            "phone": fake.phone_number(),
+            "address": fake.address(),
+            "region_code": rng.choice(REGIONS),
+            "bill_cycle_day": cycle_day,
+            "currency": "KRW",
+            "language": "en" if rng.random() < 0.05 else "ko",
+            "payment_method": method,
             "payment_token": "tok_" + "".join(rng.choices(_TOKEN_ALPHABET, k=20))
-            if method in ("card", "easy_pay") else None,
-            "card_last4": f"{rng.randrange(10000):04d}" if method == "card" else None,
-            "virtual_account_no": self._virtual_account(n) if method == "virtual_account"
+            if method in ("card", "easy_pay")
             else None,
+            "card_last4": f"{rng.randrange(10000):04d}" if method == "card" else None,
+            "virtual_account_no": self._virtual_account(n) if method == "virtual_account" else None,
             "business_reg_no": self._brn() if business else None,
             "tax_exempt": rng.random() < 0.002,
             "status": "active",
@@ -152,24 +209,42 @@ class _Chunk:
         self._devices(account_id, held)
         if rng.random() < 0.02:
             start = period.start + timedelta(days=rng.randrange(period.days))
-            self.cms["suspensions"].append({
-                "account_id": account_id, "kind": "customer", "from_date": start,
-                "to_date": start + timedelta(days=rng.randrange(7, 45))})
+            self.cms["suspensions"].append(
+                {
+                    "account_id": account_id,
+                    "kind": "customer",
+                    "from_date": start,
+                    "to_date": start + timedelta(days=rng.randrange(7, 45)),
+                }
+            )
             account["status"] = "suspended"
         self._usage(account_id, held)
         self._payment(account, held)
         if rng.random() < 0.01:
-            self.crm["adjustments"].append({
-                "adjustment_id": f"ADJ-{n + 1:08d}", "account_id": account_id,
-                "kind": "credit", "amount": rng.choice((1000, 2200, 5000)), "taxable": True,
-                "reason_code": rng.choice(("service_outage", "billing_error", "goodwill")),
-                "ticket_id": f"T{rng.randrange(10**7):07d}",
-                "approved_at": period.at(period.start + timedelta(days=rng.randrange(period.days)),
-                                         rng)})
+            self.crm["adjustments"].append(
+                {
+                    "adjustment_id": f"ADJ-{n + 1:08d}",
+                    "account_id": account_id,
+                    "kind": "credit",
+                    "amount": rng.choice((1000, 2200, 5000)),
+                    "taxable": True,
+                    "reason_code": rng.choice(("service_outage", "billing_error", "goodwill")),
+                    "ticket_id": f"T{rng.randrange(10**7):07d}",
+                    "approved_at": period.at(
+                        period.start + timedelta(days=rng.randrange(period.days)), rng
+                    ),
+                }
+            )
         if n % 997 == 500:  # planted: a subscription for an account the snapshot lacks
-            self.cms["subscriptions"].append({
-                "subscription_id": f"S{n + 1:08d}-X", "account_id": "A99999999",
-                "product_code": "BASE-ECO", "quantity": 1, "start_date": period.start})
+            self.cms["subscriptions"].append(
+                {
+                    "subscription_id": f"S{n + 1:08d}-X",
+                    "account_id": "A99999999",
+                    "product_code": "BASE-ECO",
+                    "quantity": 1,
+                    "start_date": period.start,
+                }
+            )
 
     def _virtual_account(self, n: int) -> str:
         return f"5620{n + 1:010d}"
@@ -183,8 +258,7 @@ class _Chunk:
     def _subscriptions(self, account_id: str, created: date) -> list[dict]:
         rng, period = self.rng, self.period
         new = rng.random() < 0.07
-        start = (period.start + timedelta(days=rng.randrange(1, period.days)) if new
-                 else created)
+        start = period.start + timedelta(days=rng.randrange(1, period.days)) if new else created
         codes = []
         if rng.random() < 0.9:
             codes.append(rng.choice(catalog.TV_BASES))
@@ -201,39 +275,66 @@ class _Chunk:
             codes.append("PHONE-VOIP")
         held = []
         for i, code in enumerate(codes, start=1):
-            sub = {"subscription_id": f"S{account_id[1:]}-{i:02d}", "account_id": account_id,
-                   "product_code": code, "quantity": 1, "start_date": start}
+            sub = {
+                "subscription_id": f"S{account_id[1:]}-{i:02d}",
+                "account_id": account_id,
+                "product_code": code,
+                "quantity": 1,
+                "start_date": start,
+            }
             if code in catalog.TV_BASES + catalog.INTERNET and rng.random() < 0.5:
-                sub |= {"contract_months": rng.choice((12, 24, 36)),
-                        "contract_start_date": start,
-                        "contract_discount_pct": rng.choice((10, 15))}
+                sub |= {
+                    "contract_months": rng.choice((12, 24, 36)),
+                    "contract_start_date": start,
+                    "contract_discount_pct": rng.choice((10, 15)),
+                }
             if not new and rng.random() < 0.03:
                 sub["end_date"] = period.start + timedelta(days=rng.randrange(1, period.days))
                 sub["termination_reason"] = rng.choice(TERMINATION_REASONS)
             held.append(sub)
         self.cms["subscriptions"] += held
         if new:
-            self.cms["orders"].append({
-                "order_id": f"O{account_id[1:]}-01", "account_id": account_id,
-                "product_code": "FEE-INSTALL", "quantity": 1,
-                "completed_at": datetime.combine(start, time(14), KST)})
+            self.cms["orders"].append(
+                {
+                    "order_id": f"O{account_id[1:]}-01",
+                    "account_id": account_id,
+                    "product_code": "FEE-INSTALL",
+                    "quantity": 1,
+                    "completed_at": datetime.combine(start, time(14), KST),
+                }
+            )
             if any(s["product_code"] in catalog.INTERNET for s in held):
-                self.cms["promotion_assignments"].append({
-                    "account_id": account_id, "promo_code": "INSTALL-FREE", "starts_on": start})
+                self.cms["promotion_assignments"].append(
+                    {"account_id": account_id, "promo_code": "INSTALL-FREE", "starts_on": start}
+                )
         for sub in held:
             if sub["product_code"] == "PREM-MOVIE" and new:
-                self.cms["promotion_assignments"].append({
-                    "account_id": account_id, "subscription_id": sub["subscription_id"],
-                    "promo_code": "WELCOME-MOVIE", "starts_on": start})
+                self.cms["promotion_assignments"].append(
+                    {
+                        "account_id": account_id,
+                        "subscription_id": sub["subscription_id"],
+                        "promo_code": "WELCOME-MOVIE",
+                        "starts_on": start,
+                    }
+                )
             if sub["product_code"] in catalog.INTERNET and rng.random() < 0.1:
-                self.cms["promotion_assignments"].append({
-                    "account_id": account_id, "subscription_id": sub["subscription_id"],
-                    "promo_code": "NET-HALF", "starts_on": sub["start_date"]})
+                self.cms["promotion_assignments"].append(
+                    {
+                        "account_id": account_id,
+                        "subscription_id": sub["subscription_id"],
+                        "promo_code": "NET-HALF",
+                        "starts_on": sub["start_date"],
+                    }
+                )
         for sub in held:
             if "end_date" not in sub and rng.random() > 0.001:  # planted: rare mismatches
-                self.headend["entitlements"].append({
-                    "account_id": account_id, "product_code": sub["product_code"],
-                    "as_of": datetime.combine(self.cycle, time(0, 30), KST)})
+                self.headend["entitlements"].append(
+                    {
+                        "account_id": account_id,
+                        "product_code": sub["product_code"],
+                        "as_of": datetime.combine(self.cycle, time(0, 30), KST),
+                    }
+                )
         return held
 
     def _devices(self, account_id: str, held: list[dict]) -> None:
@@ -242,16 +343,25 @@ class _Chunk:
         serial = int(account_id[1:])
         if codes & set(catalog.TV_BASES):
             uhd = "BASE-PREM" in codes
-            self.cms["devices"].append({
-                "device_serial": f"STB{serial:09d}", "account_id": account_id,
-                "device_type": "stb_uhd" if uhd else "stb",
-                "rental_product_code": "RENT-STB-UHD" if uhd else "RENT-STB",
-                "rented_from": start})
+            self.cms["devices"].append(
+                {
+                    "device_serial": f"STB{serial:09d}",
+                    "account_id": account_id,
+                    "device_type": "stb_uhd" if uhd else "stb",
+                    "rental_product_code": "RENT-STB-UHD" if uhd else "RENT-STB",
+                    "rented_from": start,
+                }
+            )
         if codes & set(catalog.INTERNET):
-            self.cms["devices"].append({
-                "device_serial": f"MDM{serial:09d}", "account_id": account_id,
-                "device_type": "modem", "rental_product_code": "RENT-MODEM",
-                "rented_from": start})
+            self.cms["devices"].append(
+                {
+                    "device_serial": f"MDM{serial:09d}",
+                    "account_id": account_id,
+                    "device_type": "modem",
+                    "rental_product_code": "RENT-MODEM",
+                    "rented_from": start,
+                }
+            )
 
     # -- headend -------------------------------------------------------------
     def _usage(self, account_id: str, held: list[dict]) -> None:
@@ -262,15 +372,20 @@ class _Chunk:
             for i in range(_poisson(rng, 1.2)):
                 premium = rng.random() < 0.3
                 event = {
-                    "event_id": f"V{n:08d}-{i:03d}", "account_id": account_id,
-                    "device_serial": f"STB{n:09d}", "title_id": f"T{rng.randrange(5000):05d}",
+                    "event_id": f"V{n:08d}-{i:03d}",
+                    "account_id": account_id,
+                    "device_serial": f"STB{n:09d}",
+                    "title_id": f"T{rng.randrange(5000):05d}",
                     "title_name": f"영화 {rng.randrange(5000)}",
                     "purchase_type": "purchase" if rng.random() < 0.05 else "rental",
                     "price_tier": "premium" if premium else "standard",
-                    "list_price": rng.choice((5500, 11000)) if premium else rng.choice(
-                        (1650, 3300)),
-                    "event_ts": period.at(period.start + timedelta(
-                        days=rng.randrange(period.days)), rng)}
+                    "list_price": rng.choice((5500, 11000))
+                    if premium
+                    else rng.choice((1650, 3300)),
+                    "event_ts": period.at(
+                        period.start + timedelta(days=rng.randrange(period.days)), rng
+                    ),
+                }
                 if n % 1009 == 3 and i == 0:  # planted: an impossible date
                     event["event_ts"] = "2026-13-45T10:00:00+09:00"
                 if n % 4999 == 7 and i == 0:  # planted: a card number typed into free text
@@ -281,30 +396,48 @@ class _Chunk:
                 if n % 1013 == 5 and i == 0:  # planted: the same id twice in one file
                     self.headend["vod_purchases"].append(dict(event))
             if rng.random() < 0.04:
-                self.headend["ppv_purchases"].append({
-                    "event_id": f"P{n:08d}-001", "account_id": account_id,
-                    "device_serial": f"STB{n:09d}", "event_code": "UFC-310",
-                    "event_name": "UFC 310", "list_price": 22000,
-                    "event_ts": period.at(period.start + timedelta(days=rng.randrange(
-                        period.days)), rng)})
+                self.headend["ppv_purchases"].append(
+                    {
+                        "event_id": f"P{n:08d}-001",
+                        "account_id": account_id,
+                        "device_serial": f"STB{n:09d}",
+                        "event_code": "UFC-310",
+                        "event_name": "UFC 310",
+                        "list_price": 22000,
+                        "event_ts": period.at(
+                            period.start + timedelta(days=rng.randrange(period.days)), rng
+                        ),
+                    }
+                )
         if codes & set(catalog.INTERNET):
             total_gb = rng.lognormvariate(5.3, 0.8)
             records = max(1, _poisson(rng, self.usage_records))
             for i in range(records):
                 start = period.at(period.start + timedelta(days=rng.randrange(period.days)), rng)
                 down = int(total_gb / records * 1e9 * rng.uniform(0.8, 1.2))
-                record = {"record_id": f"D{n:08d}-{i:04d}", "account_id": account_id,
-                          "usage_start": start, "usage_end": start + timedelta(minutes=45),
-                          "bytes_down": down, "bytes_up": down // 12}
+                record = {
+                    "record_id": f"D{n:08d}-{i:04d}",
+                    "account_id": account_id,
+                    "usage_start": start,
+                    "usage_end": start + timedelta(minutes=45),
+                    "bytes_down": down,
+                    "bytes_up": down // 12,
+                }
                 self.headend["data_usage"].append(record)
                 if rng.random() < 0.005:  # re-sent in the later delivery: counted once
                     self.late["data_usage"].append(record)
             if rng.random() < 0.01:  # late: from the previous period, delivered now
                 start = period.at(period.start - timedelta(days=rng.randrange(1, 5)), rng)
-                self.late["data_usage"].append({
-                    "record_id": f"D{n:08d}-L001", "account_id": account_id,
-                    "usage_start": start, "usage_end": start + timedelta(minutes=30),
-                    "bytes_down": 2 * 10**9, "bytes_up": 10**8})
+                self.late["data_usage"].append(
+                    {
+                        "record_id": f"D{n:08d}-L001",
+                        "account_id": account_id,
+                        "usage_start": start,
+                        "usage_end": start + timedelta(minutes=30),
+                        "bytes_down": 2 * 10**9,
+                        "bytes_up": 10**8,
+                    }
+                )
 
     # -- payments ------------------------------------------------------------
     def _payment(self, account: dict, held: list[dict]) -> None:
@@ -316,32 +449,55 @@ class _Chunk:
         method = account["payment_method"]
         if method in ("card", "easy_pay"):
             declined = rng.random() < 0.05
-            self.payments["card_settlements"].append({
-                "txn_id": f"C{period.start:%Y%m}-N{n:08d}", "account_id": account["account_id"],
-                "amount": amount, "currency": "KRW",
-                "status": "declined" if declined else "approved",
-                "decline_code": "51" if declined else None, "method": method,
-                "provider": "KCP" if method == "card" else "NaverPay",
-                "card_last4": account["card_last4"], "processed_at": paid_at})
+            self.payments["card_settlements"].append(
+                {
+                    "txn_id": f"C{period.start:%Y%m}-N{n:08d}",
+                    "account_id": account["account_id"],
+                    "amount": amount,
+                    "currency": "KRW",
+                    "status": "declined" if declined else "approved",
+                    "decline_code": "51" if declined else None,
+                    "method": method,
+                    "provider": "KCP" if method == "card" else "NaverPay",
+                    "card_last4": account["card_last4"],
+                    "processed_at": paid_at,
+                }
+            )
         elif method == "auto_debit":
             failed = rng.random() < 0.03
-            self.payments["autodebit_results"].append({
-                "request_id": f"R{period.start:%Y%m}-N{n:08d}",
-                "account_id": account["account_id"], "amount": amount,
-                "result": "fail" if failed else "success",
-                "result_code": "E101" if failed else "0000", "bank_code": "004",
-                "processed_on": paid_at.date()})
+            self.payments["autodebit_results"].append(
+                {
+                    "request_id": f"R{period.start:%Y%m}-N{n:08d}",
+                    "account_id": account["account_id"],
+                    "amount": amount,
+                    "result": "fail" if failed else "success",
+                    "result_code": "E101" if failed else "0000",
+                    "bank_code": "004",
+                    "processed_on": paid_at.date(),
+                }
+            )
         elif method == "virtual_account":
             depositor = account["name"] if n % 503 != 0 else f"입금 {PLANTED_PAN}"
-            self.payments["va_deposits"].append({
-                "deposit_id": f"VA{period.start:%Y%m}-N{n:08d}",
-                "virtual_account_no": account["virtual_account_no"], "amount": amount,
-                "depositor_name": depositor, "deposited_at": paid_at})
+            self.payments["va_deposits"].append(
+                {
+                    "deposit_id": f"VA{period.start:%Y%m}-N{n:08d}",
+                    "virtual_account_no": account["virtual_account_no"],
+                    "amount": amount,
+                    "depositor_name": depositor,
+                    "deposited_at": paid_at,
+                }
+            )
         if method == "card" and rng.random() < 0.002:
-            self.payments["refunds"].append({
-                "refund_id": f"RF{n:08d}", "account_id": account["account_id"],
-                "amount": min(amount, 5000), "kind": "refund",
-                "original_txn_id": f"C{period.start:%Y%m}-N{n:08d}", "processed_at": paid_at})
+            self.payments["refunds"].append(
+                {
+                    "refund_id": f"RF{n:08d}",
+                    "account_id": account["account_id"],
+                    "amount": min(amount, 5000),
+                    "kind": "refund",
+                    "original_txn_id": f"C{period.start:%Y%m}-N{n:08d}",
+                    "processed_at": paid_at,
+                }
+            )
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

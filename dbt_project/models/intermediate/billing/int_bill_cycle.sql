@@ -1,7 +1,7 @@
 {#- The cycle being billed: one row. The service period is [previous cycle date,
     cycle date); the issue date is the cycle date; the due date is the issue date
     plus due_days, moved to the next Korean business day. -#}
-with cycle as (
+with bill_cycle as (
 
     select cast('{{ var("cycle_date") }}' as date) as cycle_date
 
@@ -15,7 +15,7 @@ dated as (
         cycle_date as period_end,
         cycle_date as issue_date,
         cast({{ dbt.dateadd('day', var('due_days'), 'cycle_date') }} as date) as due_base
-    from cycle
+    from bill_cycle
 
 )
 
@@ -23,7 +23,7 @@ select
     dated.cycle_date,
     dated.period_start,
     dated.period_end,
-    {{ dbt.datediff('dated.period_start', 'dated.period_end', 'day') }} as days_in_period,
+    {{ days_between("dated.period_start", "dated.period_end") }} as days_in_period,
     cast(extract(day from dated.cycle_date) as integer) as bill_cycle_day,
     dated.issue_date,
     calendar.next_business_day as due_date

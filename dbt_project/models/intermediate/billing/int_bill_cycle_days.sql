@@ -2,16 +2,16 @@
 with offsets as (
 
     {% for offset in range(31) -%}
-    select {{ offset }} as day_offset
-    {% if not loop.last %}union all{% endif %}
+        select {{ offset }} as day_offset
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )
 
 select
-    cycle.cycle_date,
-    cast({{ dbt.dateadd('day', 'offsets.day_offset', 'cycle.period_start') }} as date)
+    bill_cycle.cycle_date,
+    cast({{ dbt.dateadd('day', 'offsets.day_offset', 'bill_cycle.period_start') }} as date)
         as service_date
-from {{ ref('int_bill_cycle') }} as cycle
+from {{ ref('int_bill_cycle') }} as bill_cycle
 inner join offsets
-    on offsets.day_offset < cycle.days_in_period
+    on bill_cycle.days_in_period > offsets.day_offset

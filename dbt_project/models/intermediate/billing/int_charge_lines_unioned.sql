@@ -9,13 +9,15 @@ with charges as (
         product_code,
         case
             when active_days < days_in_period
-                then name_ko || ' (일할 ' || cast(active_days as {{ dbt.type_string() }})
+                then
+                    name_ko || ' (일할 ' || cast(active_days as {{ dbt.type_string() }})
                     || '/' || cast(days_in_period as {{ dbt.type_string() }}) || '일)'
             else name_ko
         end as description_ko,
         case
             when active_days < days_in_period
-                then name_en || ' (prorated ' || cast(active_days as {{ dbt.type_string() }})
+                then
+                    name_en || ' (prorated ' || cast(active_days as {{ dbt.type_string() }})
                     || '/' || cast(days_in_period as {{ dbt.type_string() }}) || ' days)'
             else name_en
         end as description_en,

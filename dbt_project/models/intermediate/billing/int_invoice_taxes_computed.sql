@@ -19,15 +19,15 @@ select
     rates.label_ko,
     rates.label_en,
     case
-        when accounts.tax_exempt then 0
+        when billed.tax_exempt then 0
         else cast(floor(bases.base_minor * rates.rate) as bigint)
     end as vat_minor
 from bases
-inner join {{ ref('int_accounts_billed') }} as accounts
-    on bases.account_id = accounts.account_id
-cross join {{ ref('int_bill_cycle') }} as cycle
+inner join {{ ref('int_accounts_billed') }} as billed
+    on bases.account_id = billed.account_id
+cross join {{ ref('int_bill_cycle') }} as bill_cycle
 inner join {{ ref('tax_rates') }} as rates
     on
         bases.tax_category = rates.tax_category
-        and rates.valid_from <= cycle.issue_date
-        and (rates.valid_to is null or rates.valid_to > cycle.issue_date)
+        and bill_cycle.issue_date >= rates.valid_from
+        and (rates.valid_to is null or bill_cycle.issue_date < rates.valid_to)

@@ -29,12 +29,12 @@ totals as (
         coalesce(vat.vat_minor, 0) as vat_minor,
         supply.supply_minor + coalesce(vat.vat_minor, 0) as charges_before_rounding_minor,
         supply.last_charge_line_no,
-        accounts.rounding_unit_minor
+        billed.rounding_unit_minor
     from supply
     left join vat
         on supply.account_id = vat.account_id
-    inner join {{ ref('int_accounts_billed') }} as accounts
-        on supply.account_id = accounts.account_id
+    inner join {{ ref('int_accounts_billed') }} as billed
+        on supply.account_id = billed.account_id
 
 )
 

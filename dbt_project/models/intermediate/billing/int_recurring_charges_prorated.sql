@@ -17,7 +17,7 @@ select
     active.quantity,
     active.price as unit_price,
     {{ div_floor(
-        to_minor('active.price', 'accounts.minor_scale')
+        to_minor('active.price', 'billed.minor_scale')
         ~ ' * active.quantity * active.active_days',
         'active.days_in_period') }} as amount_minor,
     active.active_days,
@@ -26,5 +26,5 @@ select
     cast({{ dbt.dateadd('day', 1, 'active.last_active_date') }} as date) as service_to,
     active.subscription_id as source_ref
 from active
-inner join {{ ref('int_accounts_billed') }} as accounts
-    on active.account_id = accounts.account_id
+inner join {{ ref('int_accounts_billed') }} as billed
+    on active.account_id = billed.account_id

@@ -1,7 +1,7 @@
 {#- For each monthly subscription of a billed account, the days of the period on
     which it is active (start inclusive, end exclusive) and the account is not
     suspended, and the catalog price in effect on the period's first day. -#}
-with cycle as (
+with bill_cycle as (
 
     select * from {{ ref('int_bill_cycle') }}
 
@@ -17,12 +17,12 @@ subscriptions as (
         subscriptions.start_date,
         subscriptions.end_date
     from {{ ref('stg_cms__subscriptions') }} as subscriptions
-    inner join {{ ref('int_accounts_billed') }} as accounts
-        on subscriptions.account_id = accounts.account_id
-    cross join cycle
+    inner join {{ ref('int_accounts_billed') }} as billed
+        on subscriptions.account_id = billed.account_id
+    cross join bill_cycle
     where
-        subscriptions.start_date < cycle.period_end
-        and (subscriptions.end_date is null or subscriptions.end_date > cycle.period_start)
+        subscriptions.start_date < bill_cycle.period_end
+        and (subscriptions.end_date is null or subscriptions.end_date > bill_cycle.period_start)
 
 ),
 
@@ -30,10 +30,10 @@ prices as (
 
     select products.*
     from {{ ref('stg_cms__products') }} as products
-    cross join cycle
+    cross join bill_cycle
     where
-        products.valid_from <= cycle.period_start
-        and (products.valid_to is null or products.valid_to > cycle.period_start)
+        products.valid_from <= bill_cycle.period_start
+        and (products.valid_to is null or products.valid_to > bill_cycle.period_start)
 
 ),
 
@@ -41,19 +41,22 @@ service_days as (
 
     select
         subscriptions.subscription_id,
-        days.service_date
+        period_days.service_date
     from subscriptions
-    inner join {{ ref('int_bill_cycle_days') }} as days
+    inner join {{ ref('int_bill_cycle_days') }} as period_days
         on
-            days.service_date >= subscriptions.start_date
-            and (subscriptions.end_date is null or days.service_date < subscriptions.end_date)
+            subscriptions.start_date <= period_days.service_date
+            and (
+                subscriptions.end_date is null
+                or subscriptions.end_date > period_days.service_date
+            )
     where not exists (
         select 1
         from {{ ref('stg_cms__suspensions') }} as suspensions
         where
             suspensions.account_id = subscriptions.account_id
-            and suspensions.from_date <= days.service_date
-            and (suspensions.to_date is null or days.service_date < suspensions.to_date)
+            and suspensions.from_date <= period_days.service_date
+            and (suspensions.to_date is null or period_days.service_date < suspensions.to_date)
     )
 
 ),
@@ -84,13 +87,13 @@ select
     coalesce(active_days.active_days, 0) as active_days,
     active_days.first_active_date,
     active_days.last_active_date,
-    cycle.days_in_period,
-    cycle.period_start,
-    cycle.period_end
+    bill_cycle.days_in_period,
+    bill_cycle.period_start,
+    bill_cycle.period_end
 from subscriptions
 inner join prices
     on subscriptions.product_code = prices.product_code
 left join active_days
     on subscriptions.subscription_id = active_days.subscription_id
-cross join cycle
+cross join bill_cycle
 where prices.charge_type = 'monthly'

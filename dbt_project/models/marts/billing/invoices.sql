@@ -7,7 +7,7 @@
     )
 }}
 
-{#- One invoice per billed account with a charge in the cycle. Drafts carry a
+{#- One invoice per billed account with a charge in the bill_cycle. Drafts carry a
     draft number; finalisation assigns the numbered series. -#}
 with accounts as (
 
@@ -22,13 +22,13 @@ totals as (
 )
 
 select
-    {{ draft_invoice_no('cycle.cycle_date', 'totals.account_id') }} as invoice_no,
+    {{ draft_invoice_no('bill_cycle.cycle_date', 'totals.account_id') }} as invoice_no,
     totals.account_id,
-    cycle.cycle_date,
-    cycle.period_start,
-    cycle.period_end,
-    cycle.issue_date,
-    cycle.due_date,
+    bill_cycle.cycle_date,
+    bill_cycle.period_start,
+    bill_cycle.period_end,
+    bill_cycle.issue_date,
+    bill_cycle.due_date,
     accounts.currency,
     {{ from_minor('totals.supply_minor', 'accounts.minor_factor') }} as supply_amount,
     {{ from_minor('totals.vat_minor', 'accounts.minor_factor') }} as vat_amount,
@@ -42,4 +42,4 @@ select
 from totals
 inner join accounts
     on totals.account_id = accounts.account_id
-cross join {{ ref('int_bill_cycle') }} as cycle
+cross join {{ ref('int_bill_cycle') }} as bill_cycle

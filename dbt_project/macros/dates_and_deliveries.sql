@@ -39,3 +39,16 @@
 {% macro duckdb__local_date(timestamp_column) -%}
     cast(timezone('{{ var("operator_timezone") }}', {{ timestamp_column }}) as date)
 {%- endmacro %}
+
+{% macro days_between(start_date, end_date) -%}
+    {#- Whole days from start_date to end_date (end exclusive). -#}
+    {{ return(adapter.dispatch('days_between', 'cablebill')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_date, end_date) -%}
+    {{ dbt.datediff(start_date, end_date, 'day') }}
+{%- endmacro %}
+
+{% macro duckdb__days_between(start_date, end_date) -%}
+    date_diff('day', {{ start_date }}, {{ end_date }})
+{%- endmacro %}

@@ -1,0 +1,44 @@
+# cablebill: `make demo` runs a complete bill run on demo data; `make test` runs every test.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_HOME ?= demo
+DEMO_CYCLE ?= 2026-11-01
+DEMO_ACCOUNTS ?= 5000
+DBT := cd dbt_project && CABLEBILL_WAREHOUSE=target/parse.duckdb ../$(BIN)/dbt
+
+.PHONY: install parse demo test lint ui clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PY) -m venv $(VENV); }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+# Dagster reads dbt's manifest when it loads the definitions.
+parse: install
+	$(DBT) parse --quiet --profiles-dir .
+
+demo: parse
+	rm -rf $(DEMO_HOME)
+	$(BIN)/cablebill generate --accounts $(DEMO_ACCOUNTS) --seed 42 --cycle $(DEMO_CYCLE) --out $(DEMO_HOME)/inbox
+	$(BIN)/cablebill run --inbox $(DEMO_HOME)/inbox --cycle $(DEMO_CYCLE) --home $(DEMO_HOME)
+
+test: parse lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint dbt_project --processes 2
+
+ui: parse
+	@test -d $(DEMO_HOME) || $(MAKE) demo
+	DAGSTER_HOME=$(abspath $(DEMO_HOME))/dagster CABLEBILL_HOME=$(abspath $(DEMO_HOME)) \
+	CABLEBILL_INBOX=$(abspath $(DEMO_HOME))/inbox CABLEBILL_WAREHOUSE=$(abspath $(DEMO_HOME))/warehouse.duckdb \
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf $(DEMO_HOME) dbt_project/target dbt_project/logs

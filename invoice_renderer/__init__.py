@@ -1,0 +1,1 @@
+"""Customer statements rendered from the invoice marts, Korean first."""

@@ -1,0 +1,78 @@
+"""The dbt project as Dagster assets: models and seeds, with dbt tests as asset checks."""
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, AssetSpec
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.partitions import bill_cycles, one_cycle_per_run
+from orchestration.settings import DBT_PROJECT_DIR
+
+log = logging.getLogger("cablebill.dbt")
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+_GROUPS = {"staging": "staging", "intermediate": "billing", "marts": "billing"}
+
+
+class CablebillTranslator(DagsterDbtTranslator):
+    """Raw tables keep the keys the ingest asset gives them; models are grouped by layer."""
+
+    def get_asset_spec(self, manifest, unique_id, project) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        if unique_id.startswith("source."):
+            props = manifest["sources"][unique_id]
+            schema = "ingest" if props["source_name"] == "ingest" else "raw"
+            return spec.replace_attributes(key=AssetKey([schema, props["name"]]))
+        props = manifest["nodes"][unique_id]
+        if props["resource_type"] == "seed":
+            return spec.replace_attributes(group_name="settings")
+        layer = props["fqn"][1] if len(props["fqn"]) > 2 else "marts"
+        return spec.replace_attributes(group_name=_GROUPS.get(layer, "billing"))
+
+
+def dbt_resource() -> DbtCliResource:
+    """dbt from the same environment as this Python, whether or not it is activated."""
+    return DbtCliResource(
+        project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+    )
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    partitions_def=bill_cycles,
+    dagster_dbt_translator=CablebillTranslator(),
+    backfill_policy=one_cycle_per_run,
+)
+def billing_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """Build the cycle's drafts: seeds, staging, rating and invoice marts, with their tests."""
+    cycle = context.partition_key
+    log.info("dbt: building the drafts of cycle %s", cycle)
+    built = checks = failed = 0
+    invocation = dbt.cli(
+        [
+            "build",
+            "--vars",
+            json.dumps({"cycle_date": cycle}),
+            "--exclude-resource-type",
+            "unit_test",
+        ],
+        context=context,
+        raise_on_error=False,
+    )
+    for event in invocation.stream():
+        if isinstance(event, AssetCheckResult):
+            checks += 1
+            failed += not event.passed
+        else:
+            built += 1
+        yield event
+    log.info("dbt: %d models and seeds built, %d tests run, %d failed", built, checks, failed)
+    if not invocation.is_successful():
+        raise RuntimeError(
+            f"dbt build failed for cycle {cycle}: {invocation.get_error() or 'see the dbt log'}"
+        )

@@ -1,0 +1,99 @@
+"""Run one bill cycle through Dagster, in this process, recorded in the instance.
+
+Used by `cablebill run`; the same job runs from the Dagster UI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from orchestration.dbt_manifest import ensure_manifest
+from orchestration.settings import warehouse_path
+
+# The CLI prints its own progress; Dagster's console log would repeat every event.
+QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+
+
+@dataclass
+class BillRunResult:
+    cycle: str
+    success: bool
+    errors: list[str] = field(default_factory=list)
+    accounts_billed: int = 0
+    invoice_total: Decimal = Decimal(0)
+    rows_quarantined: int = 0
+    deliveries_rejected: int = 0
+    exports_dir: Path | None = None
+    statements_dir: Path | None = None
+    log_path: Path | None = None
+
+
+def _root_cause(error) -> str:
+    """The innermost error's message: what went wrong, not which wrapper reported it."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def configure_environment(home: Path, inbox: Path) -> None:
+    """Point the definitions at `home` and `inbox`; the Dagster instance lives in home."""
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["CABLEBILL_HOME"] = str(home.resolve())
+    os.environ["CABLEBILL_INBOX"] = str(inbox.resolve())
+    os.environ["CABLEBILL_WAREHOUSE"] = str(warehouse_path(home.resolve()))
+    if "DAGSTER_HOME" not in os.environ:
+        dagster_home = home.resolve() / "dagster"
+        dagster_home.mkdir(exist_ok=True)
+        config = dagster_home / "dagster.yaml"
+        if not config.exists():
+            config.write_text(INSTANCE_CONFIG)
+        os.environ["DAGSTER_HOME"] = str(dagster_home)
+
+
+def run_bill_cycle(inbox: Path, cycle: date, home: Path) -> BillRunResult:
+    configure_environment(home, inbox)
+    ensure_manifest()
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import bill_cycles, defs
+
+    key = cycle.isoformat()
+    with DagsterInstance.get() as instance:
+        if not instance.has_dynamic_partition(bill_cycles.name, key):
+            instance.add_dynamic_partitions(bill_cycles.name, [key])
+        job = defs.resolve_job_def("bill_run")
+        log_path = home / "logs" / f"bill-run-{key}.log"
+        log_path.parent.mkdir(exist_ok=True)
+        with log_path.open("w") as log_file, contextlib.redirect_stdout(log_file):
+            result = job.execute_in_process(
+                instance=instance, partition_key=key, run_config=QUIET_DAGSTER, raise_on_error=False
+            )
+    outcome = BillRunResult(key, result.success, log_path=log_path)
+    if not result.success:
+        outcome.errors = [
+            f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
+            for e in result.get_step_failure_events()
+        ]
+        return outcome
+    for materialization in result.asset_materializations_for_node("ingest_inbox")[:1]:
+        meta = materialization.metadata
+        outcome.rows_quarantined = meta["rows_quarantined"].value
+        outcome.deliveries_rejected = meta["deliveries_rejected"].value
+    with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
+        count, total = con.execute(
+            "select count(*), coalesce(sum(current_charges), 0) from marts.invoices "
+            "where cycle_date = ?",
+            [cycle],
+        ).fetchone()
+    outcome.accounts_billed, outcome.invoice_total = count, total
+    outcome.exports_dir = home / "exports" / key
+    outcome.statements_dir = home / "statements" / key
+    return outcome

@@ -1,0 +1,23 @@
+"""The Dagster definitions: load with `dagster dev -m orchestration.definitions`."""
+
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+
+from orchestration.assets.dbt import billing_models, dbt_resource
+from orchestration.assets.ingest import ingest
+from orchestration.assets.outputs import exports, statements
+from orchestration.partitions import bill_cycles
+from orchestration.settings import home_from_env
+
+bill_run = define_asset_job(
+    "bill_run",
+    selection=AssetSelection.all(),
+    partitions_def=bill_cycles,
+    executor_def=in_process_executor,
+    description="Ingest the inbox, build the cycle's invoices, write exports and statements.",
+)
+
+defs = Definitions(
+    assets=[ingest, billing_models, exports, statements],
+    jobs=[bill_run],
+    resources={"cablebill": home_from_env(), "dbt": dbt_resource()},
+)
