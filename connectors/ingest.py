@@ -16,13 +16,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
-from stdnum.kr import brn
 
 from connectors import pii
 from connectors.contract import FEEDS, PII_CHECKED_TYPES, Entity, entity
 from connectors.errors import DeliveryConflict, DeliveryRejected
 from connectors.manifest import Manifest, read_manifest, sha256_of
 from connectors.readers import ROW_NUMBER, read_file
+from connectors.registration import is_valid_brn
 from connectors.validate import checked_sql, lit, q
 from connectors.warehouse import INGEST_SCHEMA, connect, raw_table
 
@@ -285,7 +285,7 @@ def _flag_python_checks(con, ent: Entity, checked: str) -> None:
                 f"business_reg_no: {value} is not a valid registration number",
             )
             for n, value in rows
-            if not brn.is_valid(value)
+            if not is_valid_brn(value)
         ],
     )
 
@@ -321,7 +321,11 @@ def _flag_references(con, ent: Entity, checked: str) -> None:
 
 
 def _quarantine(con, manifest: Manifest, file: str, ent: Entity, checked: str, read) -> int:
-    row_json = "to_json(struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in read.columns) + "))"
+    known = {c.name for c in ent.columns}
+    fields = [f"{q(c)} := {q(c)}" for c in read.columns if c in known]
+    if any(c not in known for c in read.columns):
+        fields.append("_extra := _extra")
+    row_json = f"to_json(struct_pack({', '.join(fields)}))"
     rows = [
         (n, reason, detail, text)
         for n, reason, detail, text in con.execute(

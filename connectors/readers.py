@@ -55,11 +55,28 @@ def read_file(path: Path, fmt: str, feed: str, delivery_id: str) -> FileRead:
         ) from None
 
 
-def _numbered(batches: Iterator[pa.RecordBatch], columns: list[str]) -> Iterator[pa.RecordBatch]:
-    start = 1
+def _numbered(
+    batches: Iterator[pa.RecordBatch], columns: list[str], skipped: list[Malformed] = ()
+) -> Iterator[pa.RecordBatch]:
+    """Number rows 1, 2, ... in file order, leaving out the numbers of skipped rows.
+
+    `skipped` may grow while the batches are read: the CSV reader reports a
+    malformed row before it yields the batch the row was dropped from.
+    """
+    number = 0
     for batch in batches:
-        numbers = pa.array(range(start, start + batch.num_rows), pa.int64())
-        start += batch.num_rows
+        ahead = {m.row_number for m in skipped if m.row_number and m.row_number > number}
+        if not ahead or min(ahead) > number + batch.num_rows:
+            numbers = list(range(number + 1, number + batch.num_rows + 1))
+        else:
+            numbers = []
+            candidate = number
+            while len(numbers) < batch.num_rows:
+                candidate += 1
+                if candidate not in ahead:
+                    numbers.append(candidate)
+        number = numbers[-1] if numbers else number
+        numbers = pa.array(numbers, pa.int64())
         arrays = [batch.column(name) for name in columns] + [numbers]
         yield pa.RecordBatch.from_arrays(arrays, names=[*columns, ROW_NUMBER])
 
@@ -94,7 +111,7 @@ def _read_csv(path: Path) -> FileRead:
             null_values=[""],
         ),
     )
-    return FileRead(header, _numbered(_rebatch(reader), header), malformed)
+    return FileRead(header, _numbered(_rebatch(reader), header, malformed), malformed)
 
 
 def _rebatch(reader) -> Iterator[pa.RecordBatch]:

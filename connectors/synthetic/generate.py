@@ -16,8 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from faker import Faker
-from stdnum.kr import brn
 
+from connectors.registration import check_digit
 from connectors.synthetic import catalog
 from connectors.synthetic.delivery_writer import DeliveryWriter
 
@@ -250,10 +250,9 @@ class _Chunk:
         return f"5620{n + 1:010d}"
 
     def _brn(self) -> str:
-        while True:
-            candidate = f"{self.rng.randrange(10**9, 10**10)}"
-            if brn.is_valid(candidate):
-                return candidate
+        """A checksum-valid registration number: office, type, serial, check digit."""
+        first_nine = f"{self.rng.randrange(101, 1000)}81{self.rng.randrange(1, 10**4):04d}"
+        return first_nine + str(check_digit(first_nine))
 
     def _subscriptions(self, account_id: str, created: date) -> list[dict]:
         rng, period = self.rng, self.period
