@@ -63,7 +63,8 @@ def run_bill_cycle(inbox: Path, cycle: date, home: Path) -> BillRunResult:
     ensure_manifest()
     from dagster import DagsterInstance
 
-    from orchestration.definitions import bill_cycles, defs
+    from orchestration.definitions import defs
+    from orchestration.partitions import bill_cycles
 
     key = cycle.isoformat()
     with DagsterInstance.get() as instance:

@@ -5,13 +5,11 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 from orchestration.assets.dbt import billing_models, dbt_resource
 from orchestration.assets.ingest import ingest
 from orchestration.assets.outputs import exports, statements
-from orchestration.partitions import bill_cycles
 from orchestration.settings import home_from_env
 
 bill_run = define_asset_job(
     "bill_run",
     selection=AssetSelection.all(),
-    partitions_def=bill_cycles,
     executor_def=in_process_executor,
     description="Ingest the inbox, build the cycle's invoices, write exports and statements.",
 )

@@ -52,7 +52,8 @@ def billing_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """Build the cycle's drafts: seeds, staging, rating and invoice marts, with their tests."""
     cycle = context.partition_key
     log.info("dbt: building the drafts of cycle %s", cycle)
-    built = checks = failed = 0
+    built = checks = 0
+    failed: list[str] = []
     invocation = dbt.cli(
         [
             "build",
@@ -67,12 +68,12 @@ def billing_models(context: AssetExecutionContext, dbt: DbtCliResource):
     for event in invocation.stream():
         if isinstance(event, AssetCheckResult):
             checks += 1
-            failed += not event.passed
+            if not event.passed:
+                failed.append(event.check_name)
         else:
             built += 1
         yield event
-    log.info("dbt: %d models and seeds built, %d tests run, %d failed", built, checks, failed)
+    log.info("dbt: %d built, %d tests run, %d failed", built, checks, len(failed))
     if not invocation.is_successful():
-        raise RuntimeError(
-            f"dbt build failed for cycle {cycle}: {invocation.get_error() or 'see the dbt log'}"
-        )
+        reason = f"failing tests: {', '.join(failed)}" if failed else invocation.get_error()
+        raise RuntimeError(f"dbt build failed for cycle {cycle}: {reason or 'see the log'}")

@@ -1,0 +1,138 @@
+"""`cablebill run` end to end, on a small inbox whose bills were computed by hand.
+
+Cycle 2026-11-01 bills the service period 2026-10-01 .. 2026-10-31 (31 days).
+
+A1: BASE 13,200 all period                       13,200
+    NET 27,500 from 2026-10-19: 27,500 x 13/31 = 11,532.26 -> 11,532
+    supply 24,732; VAT floor(2,473.2) = 2,473; 27,205 -> 27,200 (rounding -5)
+A2: BASE ended 2026-10-11: 13,200 x 10/31 = 4,258.06 -> 4,258
+    LIC (VAT-exempt) 2,500
+    VAT floor(4,258 x 0.1) = 425; 7,183 -> 7,180 (rounding -3)
+A3: cycle day 15, not billed in this run.
+Due date: 2026-11-21 is a Saturday, so 2026-11-23.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.deliveries import account, product, subscription, write_delivery
+
+pytestmark = pytest.mark.slow
+
+CABLEBILL = str(Path(sys.executable).parent / "cablebill")
+
+
+def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
+    write_delivery(
+        inbox,
+        "cms",
+        "20261101-0001",
+        {
+            "accounts.csv": [
+                account("A1"),
+                account("A2", language="en"),
+                account("A3", bill_cycle_day=15),
+                *extra_accounts,
+            ],
+            "products.csv": [
+                product("BASE", 13200),
+                product("NET", 27500, product_type="internet", gl_revenue_account="410300"),
+                product("LIC", 2500, product_type="addon", tax_category="exempt"),
+            ],
+            "subscriptions.csv": [
+                subscription("S1", "A1", "BASE", "2025-03-01"),
+                subscription("S2", "A1", "NET", "2026-10-19"),
+                subscription("S3", "A2", "BASE", "2025-03-01", end_date="2026-10-11",
+                             termination_reason="customer_request"),
+                subscription("S4", "A2", "LIC", "2025-03-01"),
+                subscription("S5", "A3", "BASE", "2025-03-01"),
+            ],
+        },
+    )
+
+
+def _run(inbox: Path, home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [CABLEBILL, "run", "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home)],
+        capture_output=True, text=True, check=False,
+    )
+
+
+def _csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox, home):
+    _inbox(inbox)
+    first = _run(inbox, home)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "accounts billed:     2" in first.stdout
+    assert "invoice total:       34,380.00" in first.stdout
+
+    exports = home / "exports" / "2026-11-01"
+    invoices = {r["account_id"]: r for r in _csv(exports / "invoices.csv")}
+    assert set(invoices) == {"A1", "A2"}
+    a1, a2 = invoices["A1"], invoices["A2"]
+    assert (a1["supply_amount"], a1["vat_amount"], a1["rounding_amount"],
+            a1["current_charges"], a1["amount_due"]) == (
+        "24732.00", "2473.00", "-5.00", "27200.00", "27200.00")
+    assert (a2["supply_amount"], a2["vat_amount"], a2["rounding_amount"],
+            a2["current_charges"]) == ("6758.00", "425.00", "-3.00", "7180.00")
+    assert (a1["period_start"], a1["period_end"], a1["issue_date"], a1["due_date"]) == (
+        "2026-10-01", "2026-11-01", "2026-11-01", "2026-11-23")
+
+    lines = [(r["line_no"], r["line_type"], r["product_code"], r["amount"], r["service_from"],
+              r["service_to"]) for r in _csv(exports / "invoice_lines.csv")
+             if r["invoice_no"] == a1["invoice_no"]]
+    assert lines == [
+        ("1", "recurring", "BASE", "13200.00", "2026-10-01", "2026-11-01"),
+        ("2", "recurring", "NET", "11532.00", "2026-10-19", "2026-11-01"),
+        ("3", "vat", "", "2473.00", "", ""),
+        ("4", "rounding", "", "-5.00", "", ""),
+    ]
+    a2_lines = [r for r in _csv(exports / "invoice_lines.csv")
+                if r["invoice_no"] == a2["invoice_no"]]
+    assert [(r["product_code"], r["amount"]) for r in a2_lines] == [
+        ("BASE", "4258.00"), ("LIC", "2500.00"), ("", "425.00"), ("", "-3.00")]
+    assert a2_lines[0]["description_en"] == "BASE product (prorated 10/31 days)"
+
+    statements = home / "statements" / "2026-11-01"
+    a1_html = (statements / f"{a1['invoice_no']}.html").read_text(encoding="utf-8")
+    assert "₩27,200" in a1_html and "요금 청구서" in a1_html
+    a2_html = (statements / f"{a2['invoice_no']}.html").read_text(encoding="utf-8")
+    assert "Your bill" in a2_html and "₩7,180" in a2_html
+    assert (exports / "invoices.parquet").exists()
+
+    before = _digests(exports) | _digests(statements)
+    second = _run(inbox, home)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "already loaded: skipped" in second.stdout
+    assert _digests(exports) | _digests(statements) == before
+
+
+def test_a_failing_run_exits_non_zero_and_says_why(inbox, home):
+    _inbox(inbox, [account("A4", currency="JPY")])  # valid ISO 4217, not billed here
+    result = _run(inbox, home)
+    assert result.returncode == 1
+    assert "bill run 2026-11-01 FAILED" in result.stderr
+    assert "relationships_stg_cms__accounts_currency" in result.stderr
+    assert not (home / "exports" / "2026-11-01").exists()
+
+
+def test_a_missing_inbox_is_a_usage_error(home, tmp_path):
+    result = _run(tmp_path / "nowhere", home)
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
