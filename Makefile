@@ -32,6 +32,7 @@ test: parse lint
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 ui: parse

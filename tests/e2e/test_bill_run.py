@@ -49,8 +49,14 @@ def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
             "subscriptions.csv": [
                 subscription("S1", "A1", "BASE", "2025-03-01"),
                 subscription("S2", "A1", "NET", "2026-10-19"),
-                subscription("S3", "A2", "BASE", "2025-03-01", end_date="2026-10-11",
-                             termination_reason="customer_request"),
+                subscription(
+                    "S3",
+                    "A2",
+                    "BASE",
+                    "2025-03-01",
+                    end_date="2026-10-11",
+                    termination_reason="customer_request",
+                ),
                 subscription("S4", "A2", "LIC", "2025-03-01"),
                 subscription("S5", "A3", "BASE", "2025-03-01"),
             ],
@@ -61,7 +67,9 @@ def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
 def _run(inbox: Path, home: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [CABLEBILL, "run", "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -71,8 +79,11 @@ def _csv(path: Path) -> list[dict]:
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox, home):
@@ -86,27 +97,53 @@ def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox
     invoices = {r["account_id"]: r for r in _csv(exports / "invoices.csv")}
     assert set(invoices) == {"A1", "A2"}
     a1, a2 = invoices["A1"], invoices["A2"]
-    assert (a1["supply_amount"], a1["vat_amount"], a1["rounding_amount"],
-            a1["current_charges"], a1["amount_due"]) == (
-        "24732.00", "2473.00", "-5.00", "27200.00", "27200.00")
-    assert (a2["supply_amount"], a2["vat_amount"], a2["rounding_amount"],
-            a2["current_charges"]) == ("6758.00", "425.00", "-3.00", "7180.00")
+    assert (
+        a1["supply_amount"],
+        a1["vat_amount"],
+        a1["rounding_amount"],
+        a1["current_charges"],
+        a1["amount_due"],
+    ) == ("24732.00", "2473.00", "-5.00", "27200.00", "27200.00")
+    assert (
+        a2["supply_amount"],
+        a2["vat_amount"],
+        a2["rounding_amount"],
+        a2["current_charges"],
+    ) == ("6758.00", "425.00", "-3.00", "7180.00")
     assert (a1["period_start"], a1["period_end"], a1["issue_date"], a1["due_date"]) == (
-        "2026-10-01", "2026-11-01", "2026-11-01", "2026-11-23")
+        "2026-10-01",
+        "2026-11-01",
+        "2026-11-01",
+        "2026-11-23",
+    )
 
-    lines = [(r["line_no"], r["line_type"], r["product_code"], r["amount"], r["service_from"],
-              r["service_to"]) for r in _csv(exports / "invoice_lines.csv")
-             if r["invoice_no"] == a1["invoice_no"]]
+    lines = [
+        (
+            r["line_no"],
+            r["line_type"],
+            r["product_code"],
+            r["amount"],
+            r["service_from"],
+            r["service_to"],
+        )
+        for r in _csv(exports / "invoice_lines.csv")
+        if r["invoice_no"] == a1["invoice_no"]
+    ]
     assert lines == [
         ("1", "recurring", "BASE", "13200.00", "2026-10-01", "2026-11-01"),
         ("2", "recurring", "NET", "11532.00", "2026-10-19", "2026-11-01"),
         ("3", "vat", "", "2473.00", "", ""),
         ("4", "rounding", "", "-5.00", "", ""),
     ]
-    a2_lines = [r for r in _csv(exports / "invoice_lines.csv")
-                if r["invoice_no"] == a2["invoice_no"]]
+    a2_lines = [
+        r for r in _csv(exports / "invoice_lines.csv") if r["invoice_no"] == a2["invoice_no"]
+    ]
     assert [(r["product_code"], r["amount"]) for r in a2_lines] == [
-        ("BASE", "4258.00"), ("LIC", "2500.00"), ("", "425.00"), ("", "-3.00")]
+        ("BASE", "4258.00"),
+        ("LIC", "2500.00"),
+        ("", "425.00"),
+        ("", "-3.00"),
+    ]
     assert a2_lines[0]["description_en"] == "BASE product (prorated 10/31 days)"
 
     statements = home / "statements" / "2026-11-01"
