@@ -13,7 +13,7 @@ DBT := cd dbt_project && CABLEBILL_WAREHOUSE=target/parse.duckdb ../$(BIN)/dbt
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PY) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
 	touch $@
 
 install: $(STAMP)

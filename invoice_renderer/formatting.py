@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from babel.dates import format_date
@@ -22,6 +22,11 @@ def day(value: date | None, language: str) -> str:
     return format_date(
         value, format="long" if language == "ko" else "medium", locale=LOCALES[language]
     )
+
+
+def last_day(end_exclusive: date | None) -> date | None:
+    """The last day of a range whose end is exclusive, as a reader expects to see it."""
+    return None if end_exclusive is None else end_exclusive - timedelta(days=1)
 
 
 def masked_card(last4: str | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -27,6 +27,7 @@ _env = Environment(
     lstrip_blocks=True,
 )
 _env.filters["day"] = formatting.day
+_env.filters["last_day"] = formatting.last_day
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,6 @@ def render_html(statement: Statement, operator: dict) -> str:
         inv=statement.invoice,
         acct=statement.account,
         lang=lang,
-        period_last=statement.invoice["period_end"] - timedelta(days=1),
         t=LABELS[lang],
         groups=[g for g in groups if g[1]],
         money=money,

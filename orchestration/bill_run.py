@@ -30,6 +30,7 @@ class BillRunResult:
     accounts_billed: int = 0
     invoice_total: Decimal = Decimal(0)
     rows_quarantined: int = 0
+    quarantine_total: int = 0
     deliveries_rejected: int = 0
     exports_dir: Path | None = None
     statements_dir: Path | None = None
@@ -93,6 +94,9 @@ def run_bill_cycle(inbox: Path, cycle: date, home: Path) -> BillRunResult:
             "select count(*), coalesce(sum(current_charges), 0) from marts.invoices "
             "where cycle_date = ?",
             [cycle],
+        ).fetchone()
+        (outcome.quarantine_total,) = con.execute(
+            "select count(*) from ingest.quarantine"
         ).fetchone()
     outcome.accounts_billed, outcome.invoice_total = count, total
     outcome.exports_dir = home / "exports" / key

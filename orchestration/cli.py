@@ -97,7 +97,10 @@ def _run(args) -> int:
     print(f"\nbill run {result.cycle} done")
     print(f"  accounts billed:     {result.accounts_billed:,}")
     print(f"  invoice total:       {result.invoice_total:,} (current charges)")
-    print(f"  rows quarantined:    {result.rows_quarantined:,}")
+    print(
+        f"  rows quarantined:    {result.rows_quarantined:,} in this run's deliveries "
+        f"({result.quarantine_total:,} in all, table ingest.quarantine)"
+    )
     if result.deliveries_rejected:
         print(f"  deliveries rejected: {result.deliveries_rejected} (see the ingest log above)")
     print(f"  exports:             {result.exports_dir}")

@@ -6,6 +6,10 @@ from dagster import BackfillPolicy, BetaWarning, DynamicPartitionsDefinition
 
 bill_cycles = DynamicPartitionsDefinition(name="bill_cycles")
 
+# The run tag that carries a run's partition key (here: the bill cycle). Checks read
+# it because partitioned asset checks are still a preview feature in Dagster.
+PARTITION_TAG = "dagster/partition"
+
 # A bill run covers one cycle: a backfill over several cycles runs them one by one,
 # in order, and never two writers on the warehouse at once.
 # Dagster marks a per-asset backfill policy as beta and would say so at every load.

@@ -35,3 +35,10 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
     assert upstream == {AssetKey(["marts", "invoices"]), AssetKey(["marts", "invoice_lines"])}
     invoices_parents = graph.get(AssetKey(["marts", "invoices"])).parent_keys
     assert AssetKey(["intermediate", "int_invoice_totals_rounded"]) in invoices_parents
+
+
+def test_the_invoice_gate_is_a_blocking_check_in_front_of_the_outputs():
+    graph = defs.resolve_asset_graph()
+    (key,) = [c for c in graph.asset_check_keys if c.name == "invoice_arithmetic"]
+    assert key.asset_key == AssetKey(["marts", "invoices"])
+    assert graph.get_check_spec(key).blocking

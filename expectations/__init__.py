@@ -1,0 +1,1 @@
+"""Great Expectations suites that gate the bill run. Plain functions: no Dagster here."""

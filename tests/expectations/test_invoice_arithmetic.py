@@ -1,0 +1,90 @@
+"""The invoice arithmetic gate passes a correct cycle and names what breaks a wrong one."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.invoice_arithmetic import validate_invoices
+
+CYCLE = date(2026, 11, 1)
+
+# The hand-computed bill of A1 (see tests/e2e/test_bill_run.py): 13,200 + 11,532
+# supply, VAT floor(2,473.2) = 2,473, 27,205 truncated to 27,200.
+SETUP = """
+create schema marts; create schema settings;
+create table settings.currencies as
+    select 'KRW' as currency, 1::bigint as minor_scale, 10::bigint as rounding_unit_minor;
+create table settings.tax_rates as
+    select 'standard' as tax_category, 0.10::decimal(6, 4) as rate,
+           date '2000-01-01' as valid_from, null::date as valid_to;
+create table marts.dim_accounts as select 'A1' as account_id, false as tax_exempt;
+create table marts.invoices as select
+    'INV-1' as invoice_no, 'A1' as account_id, date '2026-11-01' as cycle_date,
+    date '2026-11-01' as issue_date, 'KRW' as currency,
+    24732.00::decimal(18, 2) as supply_amount, 2473.00::decimal(18, 2) as vat_amount,
+    -5.00::decimal(18, 2) as rounding_amount, 27200.00::decimal(18, 2) as current_charges,
+    0.00::decimal(18, 2) as previous_balance, 0.00::decimal(18, 2) as payments_and_credits,
+    27200.00::decimal(18, 2) as amount_due;
+create table marts.invoice_lines (
+    invoice_no varchar, cycle_date date, line_no int, line_type varchar,
+    tax_category varchar, amount decimal(18, 2));
+insert into marts.invoice_lines values
+    ('INV-1', '2026-11-01', 1, 'recurring', 'standard', 13200),
+    ('INV-1', '2026-11-01', 2, 'recurring', 'standard', 11532),
+    ('INV-1', '2026-11-01', 3, 'vat', 'standard', 2473),
+    ('INV-1', '2026-11-01', 4, 'rounding', null, -5);
+"""
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
+        connection.execute(SETUP)
+        yield connection
+
+
+def test_a_correct_cycle_passes(con):
+    result = validate_invoices(con, CYCLE)
+    assert result.success, result.describe()
+    assert result.rows_checked == 1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "column"),
+    [
+        ("update marts.invoice_lines set amount = 11533 where line_no = 2", "lines_gap"),
+        ("update marts.invoices set vat_amount = 2474", "components_gap"),
+        (
+            "update marts.invoice_lines set amount = 2474 where line_no = 3;"
+            "update marts.invoice_lines set amount = 13199 where line_no = 1",
+            "vat_gap",
+        ),
+        ("update marts.invoices set amount_due = 27210", "amount_due_gap"),
+        ("update marts.invoice_lines set amount = -1 where line_no = 1", "negative_charge_lines"),
+        (
+            "update marts.invoices set rounding_amount = -15, current_charges = 27190,"
+            " amount_due = 27190; update marts.invoice_lines set amount = -15 where line_no = 4",
+            "rounding_out_of_step",
+        ),
+    ],
+)
+def test_a_tampered_invoice_fails_and_is_named(con, tamper, column):
+    con.execute(tamper)
+    result = validate_invoices(con, CYCLE)
+    assert not result.success
+    failed = {f.column: f for f in result.failures}
+    assert column in failed
+    assert failed[column].sample == [
+        {column: failed[column].sample[0][column], "invoice_no": "INV-1"}
+    ]
+    assert "INV-1" in result.describe()
+
+
+def test_only_the_cycle_is_checked(con):
+    con.execute("update marts.invoices set cycle_date = date '2026-10-01', amount_due = 1")
+    result = validate_invoices(con, CYCLE)
+    assert result.success and result.rows_checked == 0
