@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 from dagster import ConfigurableResource, EnvVar
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -29,6 +30,10 @@ class CablebillHome(ConfigurableResource):
     @property
     def warehouse(self) -> Path:
         return warehouse_path(self.home_dir)
+
+    def read_warehouse(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection, for steps that only read the marts."""
+        return duckdb.connect(str(self.warehouse), read_only=True)
 
     def exports_dir(self, cycle: str) -> Path:
         return self.home_dir / "exports" / cycle

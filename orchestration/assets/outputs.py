@@ -3,7 +3,6 @@
 import logging
 from datetime import date
 
-import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
 from invoice_renderer.statements import write_statements
@@ -26,7 +25,7 @@ def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> Materia
     """The cycle's invoices and invoice lines as CSV and Parquet."""
     cycle = context.partition_key
     out_dir = cablebill.exports_dir(cycle)
-    with duckdb.connect(str(cablebill.warehouse), read_only=True) as con:
+    with cablebill.read_warehouse() as con:
         written = write_exports(con, date.fromisoformat(cycle), out_dir)
     for w in written:
         log.info("exports: %s: %d rows, total %s", w.name, w.rows, w.total)
@@ -46,7 +45,7 @@ def statements(context: AssetExecutionContext, cablebill: CablebillHome) -> Mate
     """One HTML statement per invoice of the cycle, in the account's language."""
     cycle = context.partition_key
     out_dir = cablebill.statements_dir(cycle)
-    with duckdb.connect(str(cablebill.warehouse), read_only=True) as con:
+    with cablebill.read_warehouse() as con:
         count = write_statements(con, date.fromisoformat(cycle), out_dir, cablebill.operator)
     log.info("statements: %d written to %s", count, out_dir)
     return MaterializeResult(

@@ -3,7 +3,6 @@
 import logging
 from datetime import date
 
-import duckdb
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -30,7 +29,7 @@ def invoice_arithmetic(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> AssetCheckResult:
     cycle = context.run.tags[PARTITION_TAG]  # the bill run's cycle
-    with duckdb.connect(str(cablebill.warehouse), read_only=True) as con:
+    with cablebill.read_warehouse() as con:
         result = validate_invoices(con, date.fromisoformat(cycle))
     (log.info if result.success else log.error)("gate %s", result.describe())
     metadata = {"invoices_checked": result.rows_checked}
