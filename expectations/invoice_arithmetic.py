@@ -4,7 +4,7 @@ Per invoice, SQL over the marts computes gaps in integer minor units that must a
 be zero: the invoice equals the sum of its lines; supply + VAT + rounding equals
 current charges; the VAT lines equal floor(base x rate) per tax category at the
 issue date's rate; amount due follows from the balances; no charge line is
-negative; the rounding is less than one rounding step.
+negative; the rounding truncates toward zero by less than one rounding step.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ select
         * i.minor_scale as bigint) as amount_due_gap,
     coalesce(t.negative_charge_lines, 0) as negative_charge_lines,
     case
-        when i.rounding_amount * i.minor_scale > 0
-            or -i.rounding_amount * i.minor_scale >= i.rounding_unit_minor then 1
+        when abs(i.rounding_amount) * i.minor_scale >= i.rounding_unit_minor then 1
+        when i.rounding_amount * i.current_charges > 0 then 1  -- truncation is toward zero
         else 0
     end as rounding_out_of_step
 from invoices as i

@@ -52,3 +52,27 @@
 {% macro duckdb__days_between(start_date, end_date) -%}
     date_diff('day', {{ start_date }}, {{ end_date }})
 {%- endmacro %}
+
+{% macro local_midnight(date_column) -%}
+    {#- The instant a local date begins in the operator time zone. -#}
+    {{ return(adapter.dispatch('local_midnight', 'cablebill')(date_column)) }}
+{%- endmacro %}
+
+{% macro default__local_midnight(date_column) -%}
+    to_utc_timestamp(cast({{ date_column }} as timestamp), '{{ var("operator_timezone") }}')
+{%- endmacro %}
+
+{% macro duckdb__local_midnight(date_column) -%}
+    timezone('{{ var("operator_timezone") }}', cast({{ date_column }} as timestamp))
+{%- endmacro %}
+
+{% macro usage_period_start(date_column, cycle_day) -%}
+    {#- The first day of the service period holding a local date, for an account
+        billed on `cycle_day` (1-28): the latest cycle-day date on or before it. -#}
+    case
+        when extract(day from {{ date_column }}) >= {{ cycle_day }}
+            then cast({{ dbt.dateadd('day', cycle_day ~ ' - 1', dbt.date_trunc('month', date_column)) }} as date)
+        else cast({{ dbt.dateadd('month', -1,
+            dbt.dateadd('day', cycle_day ~ ' - 1', dbt.date_trunc('month', date_column))) }} as date)
+    end
+{%- endmacro %}

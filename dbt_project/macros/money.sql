@@ -30,6 +30,52 @@
 {%- endmacro %}
 
 {% macro truncate_to_step(minor_amount, step) -%}
-    {#- The largest multiple of `step` not above a non-negative amount (10원 미만 절사). -#}
-    ({{ div_floor(minor_amount, step) }} * {{ step }})
+    {#- The amount truncated toward zero to a multiple of `step` (10원 미만 절사): a
+        charge is never rounded up, nor a credit made larger. -#}
+    (
+        case
+            when {{ minor_amount }} >= 0 then {{ div_floor(minor_amount, step) }} * {{ step }}
+            else -({{ div_floor('-(' ~ minor_amount ~ ')', step) }} * {{ step }})
+        end
+    )
+{%- endmacro %}
+
+{% macro stacked_discount(stack, discount) -%}
+    {#- What one discount takes from what the earlier ones left (scaled by N). -#}
+    cast(
+        case
+            when {{ discount }}.method = 'percent'
+                then {{ stack }}.left_scaled * {{ discount }}.discount_pct * 0.01
+            else least(
+                cast({{ discount }}.period_amount_minor as decimal(38, 12)), {{ stack }}.left_scaled
+            )
+        end as decimal(38, 12)
+    )
+{%- endmacro %}
+
+{% macro decimal_div_round_half_up(numerator, denominator) -%}
+    {#- numerator / denominator rounded half up, for a non-negative decimal numerator
+        with at most 12 decimals and an integer denominator, without floating point. -#}
+    {{ return(adapter.dispatch('decimal_div_round_half_up', 'cablebill')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__decimal_div_round_half_up(numerator, denominator) -%}
+    cast(floor((2 * ({{ numerator }}) + ({{ denominator }})) / (2 * ({{ denominator }}))) as bigint)
+{%- endmacro %}
+
+{% macro duckdb__decimal_div_round_half_up(numerator, denominator) -%}
+    cast(
+        cast((2 * ({{ numerator }}) + ({{ denominator }})) * 1000000000000 as hugeint)
+        // cast(2 * ({{ denominator }}) * 1000000000000 as hugeint)
+        as bigint
+    )
+{%- endmacro %}
+
+{% macro format_pct(pct) -%}
+    {#- A percentage for a description: `15%`, `12.5%`. -#}
+    case
+        when {{ pct }} = floor({{ pct }})
+            then cast(cast({{ pct }} as bigint) as {{ dbt.type_string() }})
+        else rtrim(cast({{ pct }} as {{ dbt.type_string() }}), '0')
+    end || '%'
 {%- endmacro %}

@@ -6,7 +6,7 @@ with bases as (
         account_id,
         tax_category,
         sum(amount_minor) as base_minor
-    from {{ ref('int_charge_lines_unioned') }}
+    from {{ ref('int_invoice_lines_assembled') }}
     group by account_id, tax_category
 
 )
@@ -19,14 +19,14 @@ select
     rates.label_ko,
     rates.label_en,
     case
-        when billed.tax_exempt then 0
+        when billed.tax_exempt or rates.rate is null then 0
         else cast(floor(bases.base_minor * rates.rate) as bigint)
     end as vat_minor
 from bases
 inner join {{ ref('int_accounts_billed') }} as billed
     on bases.account_id = billed.account_id
 cross join {{ ref('int_bill_cycle') }} as bill_cycle
-inner join {{ ref('tax_rates') }} as rates
+left join {{ ref('tax_rates') }} as rates
     on
         bases.tax_category = rates.tax_category
         and bill_cycle.issue_date >= rates.valid_from

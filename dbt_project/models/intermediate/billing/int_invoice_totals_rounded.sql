@@ -6,7 +6,7 @@ with supply as (
         account_id,
         sum(amount_minor) as supply_minor,
         max(line_no) as last_charge_line_no
-    from {{ ref('int_charge_lines_unioned') }}
+    from {{ ref('int_invoice_lines_assembled') }}
     group by account_id
 
 ),

@@ -7,9 +7,10 @@
     )
 }}
 
-{#- Every line of every invoice of the cycle: charges, then VAT per tax category,
-    then the rounding line. Money is in the currency's major unit. -#}
-with accounts as (
+{#- Every line of every invoice of the cycle: charges with their discounts and
+    credits, then VAT per taxed category, then the rounding line. Money is in the
+    currency's major unit. -#}
+with billed as (
 
     select * from {{ ref('int_accounts_billed') }}
 
@@ -33,11 +34,12 @@ charge_lines as (
         quantity,
         unit_price,
         amount_minor,
-        tax_category,
         service_from,
         service_to,
-        source_ref
-    from {{ ref('int_charge_lines_unioned') }}
+        source_ref,
+        discounts_line_no,
+        tax_category
+    from {{ ref('int_invoice_lines_assembled') }}
 
 ),
 
@@ -50,15 +52,18 @@ vat_lines as (
         ) as line_no,
         'vat' as line_type,
         cast(null as {{ dbt.type_string() }}) as product_code,
-        taxes.label_ko || ' (' || taxes.tax_category || ')' as description_ko,
-        taxes.label_en || ' (' || taxes.tax_category || ')' as description_en,
+        taxes.label_ko || ' ' || cast(cast(taxes.rate * 100 as integer) as {{ dbt.type_string() }})
+        || '%' as description_ko,
+        taxes.label_en || ' ' || cast(cast(taxes.rate * 100 as integer) as {{ dbt.type_string() }})
+        || '%' as description_en,
         cast(null as bigint) as quantity,
         cast(null as decimal(18, 2)) as unit_price,
         taxes.vat_minor as amount_minor,
-        taxes.tax_category,
         cast(null as date) as service_from,
         cast(null as date) as service_to,
-        cast(null as {{ dbt.type_string() }}) as source_ref
+        cast(null as {{ dbt.type_string() }}) as source_ref,
+        cast(null as integer) as discounts_line_no,
+        taxes.tax_category
     from {{ ref('int_invoice_taxes_computed') }} as taxes
     inner join totals
         on taxes.account_id = totals.account_id
@@ -78,10 +83,11 @@ rounding_lines as (
         cast(null as bigint) as quantity,
         cast(null as decimal(18, 2)) as unit_price,
         totals.rounding_minor as amount_minor,
-        cast(null as {{ dbt.type_string() }}) as tax_category,
         cast(null as date) as service_from,
         cast(null as date) as service_to,
-        cast(null as {{ dbt.type_string() }}) as source_ref
+        cast(null as {{ dbt.type_string() }}) as source_ref,
+        cast(null as integer) as discounts_line_no,
+        cast(null as {{ dbt.type_string() }}) as tax_category
     from totals
     left join vat_lines
         on totals.account_id = vat_lines.account_id
@@ -101,7 +107,7 @@ lines as (
 )
 
 select
-    {{ draft_invoice_no('accounts.cycle_date', 'lines.account_id') }} as invoice_no,
+    {{ draft_invoice_no('billed.cycle_date', 'lines.account_id') }} as invoice_no,
     cast(lines.line_no as integer) as line_no,
     lines.line_type,
     lines.product_code,
@@ -109,15 +115,15 @@ select
     lines.description_en,
     lines.quantity,
     lines.unit_price,
-    {{ from_minor('lines.amount_minor', 'accounts.minor_factor') }} as amount,
+    {{ from_minor('lines.amount_minor', 'billed.minor_factor') }} as amount,
     lines.service_from,
     lines.service_to,
     lines.source_ref,
-    cast(null as integer) as discounts_line_no,
+    cast(lines.discounts_line_no as integer) as discounts_line_no,
     lines.account_id,
-    accounts.cycle_date,
-    accounts.currency,
+    billed.cycle_date,
+    billed.currency,
     lines.tax_category
 from lines
-inner join accounts
-    on lines.account_id = accounts.account_id
+inner join billed
+    on lines.account_id = billed.account_id

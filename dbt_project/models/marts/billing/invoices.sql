@@ -7,9 +7,10 @@
     )
 }}
 
-{#- One invoice per billed account with a charge in the bill_cycle. Drafts carry a
-    draft number; finalisation assigns the numbered series. -#}
-with accounts as (
+{#- One invoice per billed account with any charge or any open balance in the
+    cycle: amount_due = previous_balance - payments_and_credits + current_charges.
+    Drafts carry a draft number; finalisation assigns the numbered series. -#}
+with billed as (
 
     select * from {{ ref('int_accounts_billed') }}
 
@@ -19,27 +20,57 @@ totals as (
 
     select * from {{ ref('int_invoice_totals_rounded') }}
 
+),
+
+balances as (
+
+    select * from {{ ref('int_account_balances') }}
+
+),
+
+invoiced as (
+
+    select
+        balances.account_id,
+        coalesce(totals.supply_minor, 0) as supply_minor,
+        coalesce(totals.vat_minor, 0) as vat_minor,
+        coalesce(totals.rounding_minor, 0) as rounding_minor,
+        coalesce(totals.current_charges_minor, 0) as current_charges_minor,
+        balances.previous_balance,
+        balances.payments_and_credits
+    from balances
+    left join totals
+        on balances.account_id = totals.account_id
+    where
+        totals.account_id is not null
+        or balances.previous_balance <> 0
+        or balances.payments_and_credits <> 0
+
 )
 
 select
-    {{ draft_invoice_no('bill_cycle.cycle_date', 'totals.account_id') }} as invoice_no,
-    totals.account_id,
+    {{ draft_invoice_no('bill_cycle.cycle_date', 'invoiced.account_id') }} as invoice_no,
+    invoiced.account_id,
     bill_cycle.cycle_date,
     bill_cycle.period_start,
     bill_cycle.period_end,
     bill_cycle.issue_date,
     bill_cycle.due_date,
-    accounts.currency,
-    {{ from_minor('totals.supply_minor', 'accounts.minor_factor') }} as supply_amount,
-    {{ from_minor('totals.vat_minor', 'accounts.minor_factor') }} as vat_amount,
-    {{ from_minor('totals.rounding_minor', 'accounts.minor_factor') }} as rounding_amount,
-    {{ from_minor('totals.current_charges_minor', 'accounts.minor_factor') }}
+    billed.currency,
+    {{ from_minor('invoiced.supply_minor', 'billed.minor_factor') }} as supply_amount,
+    {{ from_minor('invoiced.vat_minor', 'billed.minor_factor') }} as vat_amount,
+    {{ from_minor('invoiced.rounding_minor', 'billed.minor_factor') }} as rounding_amount,
+    {{ from_minor('invoiced.current_charges_minor', 'billed.minor_factor') }}
         as current_charges,
-    cast(0 as decimal(18, 2)) as previous_balance,
-    cast(0 as decimal(18, 2)) as payments_and_credits,
-    {{ from_minor('totals.current_charges_minor', 'accounts.minor_factor') }} as amount_due,
+    cast(invoiced.previous_balance as decimal(18, 2)) as previous_balance,
+    cast(invoiced.payments_and_credits as decimal(18, 2)) as payments_and_credits,
+    cast(
+        invoiced.previous_balance - invoiced.payments_and_credits
+        + {{ from_minor('invoiced.current_charges_minor', 'billed.minor_factor') }}
+        as decimal(18, 2)
+    ) as amount_due,
     'draft' as status
-from totals
-inner join accounts
-    on totals.account_id = accounts.account_id
+from invoiced
+inner join billed
+    on invoiced.account_id = billed.account_id
 cross join {{ ref('int_bill_cycle') }} as bill_cycle

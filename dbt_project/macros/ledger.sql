@@ -1,0 +1,50 @@
+{#- The ledger: what closed bill runs issued. Written only by the close step of a
+    bill run (orchestration), read by billing for balances, late fees and what was
+    already billed. dbt creates the empty tables so that a new warehouse builds. -#}
+{% macro create_ledger_tables() %}
+    create schema if not exists ledger;
+    create table if not exists ledger.invoices (
+        invoice_no varchar not null,
+        account_id varchar not null,
+        cycle_date date not null,
+        period_start date not null,
+        period_end date not null,
+        issue_date date not null,
+        due_date date not null,
+        currency varchar not null,
+        supply_amount decimal(18, 2) not null,
+        vat_amount decimal(18, 2) not null,
+        rounding_amount decimal(18, 2) not null,
+        current_charges decimal(18, 2) not null,
+        previous_balance decimal(18, 2) not null,
+        payments_and_credits decimal(18, 2) not null,
+        amount_due decimal(18, 2) not null,
+        status varchar not null
+    );
+    create table if not exists ledger.invoice_lines (
+        invoice_no varchar not null,
+        line_no integer not null,
+        line_type varchar not null,
+        product_code varchar,
+        description_ko varchar,
+        description_en varchar,
+        quantity bigint,
+        unit_price decimal(18, 2),
+        amount decimal(18, 2) not null,
+        service_from date,
+        service_to date,
+        source_ref varchar,
+        discounts_line_no integer,
+        account_id varchar not null,
+        cycle_date date not null,
+        currency varchar not null,
+        tax_category varchar
+    );
+    create table if not exists ledger.invoice_payments (
+        invoice_no varchar not null,
+        account_id varchar not null,
+        cycle_date date not null,
+        payment_ref varchar not null,
+        amount decimal(18, 2) not null
+    );
+{% endmacro %}

@@ -1,0 +1,16 @@
+{#- One row per rented device of a billed account and day of the period it is held
+    (rented_from inclusive, returned_at exclusive). Rental accrues during
+    suspensions. -#}
+select
+    devices.device_serial,
+    devices.account_id,
+    devices.rental_product_code as product_code,
+    devices.rented_from,
+    period_days.service_date
+from {{ ref('stg_cms__devices') }} as devices
+inner join {{ ref('int_accounts_billed') }} as billed
+    on devices.account_id = billed.account_id
+inner join {{ ref('int_bill_cycle_days') }} as period_days
+    on
+        devices.rented_from <= period_days.service_date
+        and (devices.returned_at is null or devices.returned_at > period_days.service_date)

@@ -1,0 +1,98 @@
+{#- 할인반환금: a subscription that ends in this period before its contract's end
+    bills the contract discounts granted so far x remaining contract days /
+    contract days, rounded down, unless its termination reason is exempt. The
+    discounts granted are those on closed invoices plus this period's. -#}
+with bill_cycle as (
+
+    select * from {{ ref('int_bill_cycle') }}
+
+),
+
+ended as (
+
+    select
+        subscriptions.*,
+        cast({{ dbt.dateadd('month', 'subscriptions.contract_months', 'subscriptions.contract_start_date') }}
+            as date) as contract_end_date
+    from {{ ref('stg_cms__subscriptions') }} as subscriptions
+    inner join {{ ref('int_accounts_billed') }} as billed
+        on subscriptions.account_id = billed.account_id
+    cross join bill_cycle
+    where
+        subscriptions.contract_months > 0
+        and subscriptions.end_date > bill_cycle.period_start
+        and subscriptions.end_date <= bill_cycle.period_end
+        and coalesce(subscriptions.termination_reason, '') not in (
+            {%- for reason in var('etc_exempt_reasons') %}
+            '{{ reason }}'{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        )
+
+),
+
+granted_before as (
+
+    select
+        {{ dbt.split_part('source_ref', "':'", 2) }} as subscription_id,
+        sum(-amount) as granted_amount
+    from {{ ref('stg_ledger__invoice_lines') }}
+    where line_type = 'discount' and source_ref like 'CONTRACT:%'
+    group by 1
+
+),
+
+granted_now as (
+
+    select
+        subscription_id,
+        sum(discount_minor) as granted_minor
+    from {{ ref('int_discount_lines_capped') }}
+    where discount_key = 'CONTRACT'
+    group by subscription_id
+
+),
+
+owed as (
+
+    select
+        ended.account_id,
+        ended.subscription_id,
+        ended.product_code,
+        ended.end_date,
+        ended.contract_end_date,
+        {{ days_between('ended.end_date', 'ended.contract_end_date') }} as remaining_days,
+        {{ days_between('ended.contract_start_date', 'ended.contract_end_date') }} as contract_days,
+        coalesce({{ to_minor('granted_before.granted_amount', 'billed.minor_scale') }}, 0)
+        + coalesce(granted_now.granted_minor, 0) as granted_minor
+    from ended
+    inner join {{ ref('int_accounts_billed') }} as billed
+        on ended.account_id = billed.account_id
+    left join granted_before
+        on ended.subscription_id = granted_before.subscription_id
+    left join granted_now
+        on ended.subscription_id = granted_now.subscription_id
+    where ended.end_date < ended.contract_end_date
+
+)
+
+select
+    owed.account_id,
+    'one_time' as line_type,
+    5 as line_group,
+    'E:' || owed.subscription_id as line_key,
+    owed.subscription_id,
+    owed.product_code,
+    products.tax_category,
+    '할인반환금 (' || products.name_ko || ')' as description_ko,
+    'Early termination charge (' || products.name_en || ')' as description_en,
+    owed.remaining_days,
+    owed.contract_days,
+    owed.granted_minor,
+    {{ div_floor('owed.granted_minor * owed.remaining_days', 'owed.contract_days') }} as amount_minor,
+    owed.end_date as service_from,
+    owed.contract_end_date as service_to,
+    owed.subscription_id as source_ref
+from owed
+inner join {{ ref('int_products_at_period_start') }} as products
+    on owed.product_code = products.product_code
+where owed.granted_minor > 0

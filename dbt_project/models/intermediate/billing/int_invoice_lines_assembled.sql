@@ -1,0 +1,174 @@
+{#- Every line of every invoice before tax, numbered: each charge followed by its
+    discounts (in stack order) and credits, charges ordered by kind (monthly,
+    rentals, annual, one-time, early termination, VOD, PPV, data, adjustments,
+    late fees) and then by what they bill. -#}
+with base as (
+
+    select
+        account_id,
+        line_key,
+        line_type,
+        line_group,
+        product_code,
+        case
+            when active_days < days_in_period
+                then name_ko || ' (일할 ' || cast(active_days as {{ dbt.type_string() }})
+                || '/' || cast(days_in_period as {{ dbt.type_string() }}) || '일)'
+            else name_ko
+        end as description_ko,
+        case
+            when active_days < days_in_period
+                then name_en || ' (prorated ' || cast(active_days as {{ dbt.type_string() }})
+                || '/' || cast(days_in_period as {{ dbt.type_string() }}) || ' days)'
+            else name_en
+        end as description_en,
+        cast(quantity as bigint) as quantity,
+        unit_price,
+        amount_minor,
+        tax_category,
+        service_from,
+        service_to,
+        source_ref
+    from {{ ref('int_charge_lines_base') }}
+
+),
+
+other_charges as (
+
+    select
+        account_id, line_key, line_type, line_group, product_code, description_ko,
+        description_en, cast(null as bigint) as quantity, cast(null as decimal(18, 2)) as unit_price,
+        amount_minor, tax_category, service_from, service_to, source_ref
+    from {{ ref('int_early_termination_charges') }}
+    union all
+    select
+        account_id, line_key, line_type, line_group, product_code, description_ko,
+        description_en, quantity, unit_price, amount_minor, tax_category, service_from,
+        service_to, source_ref
+    from {{ ref('int_usage_lines_rated') }}
+    union all
+    select
+        account_id, line_key, line_type, line_group, product_code, description_ko,
+        description_en, quantity, unit_price, amount_minor, tax_category, service_from,
+        service_to, source_ref
+    from {{ ref('int_adjustment_lines') }}
+    union all
+    select
+        account_id, line_key, line_type, line_group, product_code, description_ko,
+        description_en, quantity, unit_price, amount_minor, tax_category, service_from,
+        service_to, source_ref
+    from {{ ref('int_late_fees') }}
+
+),
+
+parents as (
+
+    select *, cast(null as {{ dbt.type_string() }}) as parent_key, 0 as child_order
+    from base
+    union all
+    select *, cast(null as {{ dbt.type_string() }}) as parent_key, 0 as child_order
+    from other_charges
+
+),
+
+discounts as (
+
+    select
+        discounts.account_id,
+        discounts.line_key || '|' || discounts.discount_key as line_key,
+        'discount' as line_type,
+        parents.line_group,
+        parents.product_code,
+        discounts.name_ko
+        || case
+            when discounts.method = 'percent' and discounts.discount_pct < 100
+                then ' ' || {{ format_pct('discounts.discount_pct') }}
+            else ''
+        end as description_ko,
+        discounts.name_en
+        || case
+            when discounts.method = 'percent' and discounts.discount_pct < 100
+                then ' ' || {{ format_pct('discounts.discount_pct') }}
+            else ''
+        end as description_en,
+        cast(null as bigint) as quantity,
+        cast(null as decimal(18, 2)) as unit_price,
+        -discounts.discount_minor as amount_minor,
+        parents.tax_category,
+        parents.service_from,
+        parents.service_to,
+        case
+            when discounts.discount_key = 'CONTRACT' then 'CONTRACT:' || discounts.subscription_id
+            else discounts.discount_key
+        end as source_ref,
+        discounts.line_key as parent_key,
+        row_number() over (
+            partition by discounts.line_key
+            order by discounts.stack_group, discounts.priority, discounts.discount_key
+        ) as child_order
+    from {{ ref('int_discount_lines_capped') }} as discounts
+    inner join parents
+        on discounts.line_key = parents.line_key
+    where discounts.discount_minor > 0
+
+),
+
+credits as (
+
+    select
+        credits.account_id,
+        credits.line_key || '|OUTAGE' as line_key,
+        'credit' as line_type,
+        parents.line_group,
+        parents.product_code,
+        '장애 보상 (' || parents.description_ko || ')' as description_ko,
+        'Outage credit (' || parents.description_en || ')' as description_en,
+        cast(null as bigint) as quantity,
+        cast(null as decimal(18, 2)) as unit_price,
+        -credits.credit_minor as amount_minor,
+        credits.tax_category,
+        parents.service_from,
+        parents.service_to,
+        'OUTAGE' as source_ref,
+        credits.line_key as parent_key,
+        100 as child_order
+    from {{ ref('int_outage_credits') }} as credits
+    inner join parents
+        on credits.line_key = parents.line_key
+
+),
+
+lines as (
+
+    select * from parents
+    union all
+    select * from discounts
+    union all
+    select * from credits
+
+),
+
+numbered as (
+
+    select
+        lines.*,
+        row_number() over (
+            partition by lines.account_id
+            order by
+                lines.line_group,
+                coalesce(parent.source_ref, lines.source_ref),
+                coalesce(lines.parent_key, lines.line_key),
+                lines.child_order
+        ) as line_no
+    from lines
+    left join parents as parent
+        on lines.parent_key = parent.line_key
+
+)
+
+select
+    numbered.*,
+    parent_numbers.line_no as discounts_line_no
+from numbered
+left join numbered as parent_numbers
+    on numbered.parent_key = parent_numbers.line_key

@@ -1,0 +1,208 @@
+{#- Usage lines: each VOD and PPV purchase at its list price (standard-tier VOD
+    rentals free up to the included views of the period, in event order), and data
+    overage per period: started GB over the allowance, rated on graduated tiers and
+    capped. A late period's data is rated again and the difference billed. -#}
+with held as (
+
+    select * from {{ ref('int_usage_products_held') }}
+
+),
+
+{# ranks every standard rental of the period, billed or not, in event order #}
+standard_rentals as (
+
+    select
+        vod.event_id,
+        row_number() over (
+            partition by vod.account_id, periods.usage_period_start
+            order by vod.event_ts, vod.event_id
+        ) as rental_rank
+    from {{ ref('stg_headend__vod_purchases') }} as vod
+    inner join (
+        select distinct account_id, usage_period_start from {{ ref('int_usage_events_unbilled') }}
+    ) as periods
+        on
+            vod.account_id = periods.account_id
+            and vod.event_date >= periods.usage_period_start
+            and vod.event_date
+            < cast({{ dbt.dateadd('month', 1, 'periods.usage_period_start') }} as date)
+    where vod.purchase_type = 'rental' and vod.price_tier = 'standard'
+
+),
+
+usage_products as (
+
+    select
+        product_type,
+        min(tax_category) as tax_category,
+        min(name_ko) as name_ko,
+        min(name_en) as name_en
+    from {{ ref('int_products_at_period_start') }}
+    where product_type in ('vod', 'ppv')
+    group by product_type
+
+),
+
+events as (
+
+    select
+        events.account_id,
+        'usage' as line_type,
+        case when events.usage_kind = 'vod' then 6 else 7 end as line_group,
+        'U:' || events.event_id as line_key,
+        upper(events.usage_kind) as product_code,
+        usage_products.name_ko || ': ' || events.item_name
+        || case when free.event_id is not null then ' (포함 시청)' else '' end
+        || case when events.is_late then ' (지연 청구)' else '' end as description_ko,
+        usage_products.name_en || ': ' || events.item_name
+        || case when free.event_id is not null then ' (included view)' else '' end
+        || case when events.is_late then ' (late usage)' else '' end as description_en,
+        cast(1 as bigint) as quantity,
+        events.list_price as unit_price,
+        case
+            when free.event_id is not null then 0
+            else {{ to_minor('events.list_price', 'billed.minor_scale') }}
+        end as amount_minor,
+        usage_products.tax_category,
+        events.event_date as service_from,
+        cast({{ dbt.dateadd('day', 1, 'events.event_date') }} as date) as service_to,
+        events.event_id as source_ref
+    from {{ ref('int_usage_events_unbilled') }} as events
+    inner join {{ ref('int_accounts_billed') }} as billed
+        on events.account_id = billed.account_id
+    left join usage_products
+        on events.usage_kind = usage_products.product_type
+    left join held
+        on
+            events.account_id = held.account_id
+            and events.usage_period_start = held.usage_period_start
+    left join standard_rentals as free
+        on
+            events.event_id = free.event_id
+            and free.rental_rank <= coalesce(held.included_vod_views, 0)
+
+),
+
+tiers as (
+
+    {{ overage_tiers_unnested(ref('stg_cms__products')) }}
+
+),
+
+data_overage as (
+
+    select
+        usage.account_id,
+        usage.usage_period_start,
+        usage.total_bytes,
+        held.data_allowance_gb,
+        held.overage_cap,
+        held.data_tax_category,
+        held.tier_product_code,
+        held.tier_valid_from,
+        greatest(
+            {{ div_floor(
+                'usage.total_bytes - held.data_allowance_gb * ' ~ var('bytes_per_gb')
+                ~ ' + ' ~ (var('bytes_per_gb') - 1),
+                var('bytes_per_gb')) }},
+            0
+        ) as overage_gb
+    from {{ ref('int_data_usage_by_period') }} as usage
+    inner join held
+        on
+            usage.account_id = held.account_id
+            and usage.usage_period_start = held.usage_period_start
+    where held.tier_product_code is not null
+
+),
+
+{# each tier's up_to_gb counts overage GB: a tier bills the GB between the
+    previous tier's limit and its own #}
+tier_bounds as (
+
+    select
+        *,
+        coalesce(lag(up_to_gb) over (
+            partition by product_code, valid_from order by tier_no
+        ), 0) as from_gb
+    from tiers
+
+),
+
+data_rated as (
+
+    select
+        data_overage.account_id,
+        data_overage.usage_period_start,
+        data_overage.overage_gb,
+        data_overage.data_tax_category,
+        data_overage.overage_cap,
+        sum(
+            greatest(
+                least(data_overage.overage_gb, coalesce(tier_bounds.up_to_gb, data_overage.overage_gb))
+                - tier_bounds.from_gb,
+                0
+            ) * tier_bounds.price_per_gb
+        ) as tiered_amount
+    from data_overage
+    inner join tier_bounds
+        on
+            data_overage.tier_product_code = tier_bounds.product_code
+            and data_overage.tier_valid_from = tier_bounds.valid_from
+    group by
+        data_overage.account_id, data_overage.usage_period_start, data_overage.overage_gb,
+        data_overage.data_tax_category, data_overage.overage_cap
+
+),
+
+data_billed_before as (
+
+    select
+        account_id,
+        service_from as usage_period_start,
+        sum(amount) as billed_amount
+    from {{ ref('stg_ledger__invoice_lines') }}
+    where line_type = 'usage' and product_code = 'DATA'
+    group by account_id, service_from
+
+),
+
+data_lines as (
+
+    select
+        data_rated.account_id,
+        'usage' as line_type,
+        8 as line_group,
+        'G:' || cast(data_rated.usage_period_start as {{ dbt.type_string() }}) as line_key,
+        'DATA' as product_code,
+        '데이터 초과 사용 ' || cast(data_rated.overage_gb as {{ dbt.type_string() }}) || 'GB'
+        || case when data_rated.usage_period_start < bill_cycle.period_start
+            then ' (지연 청구 정산)' else '' end as description_ko,
+        'Data overage ' || cast(data_rated.overage_gb as {{ dbt.type_string() }}) || ' GB'
+        || case when data_rated.usage_period_start < bill_cycle.period_start
+            then ' (late usage, re-rated)' else '' end as description_en,
+        data_rated.overage_gb as quantity,
+        cast(null as decimal(18, 2)) as unit_price,
+        {{ to_minor(
+            'least(data_rated.tiered_amount, coalesce(data_rated.overage_cap, data_rated.tiered_amount))'
+            ~ ' - coalesce(data_billed_before.billed_amount, 0)',
+            'billed.minor_scale') }} as amount_minor,
+        data_rated.data_tax_category as tax_category,
+        data_rated.usage_period_start as service_from,
+        cast({{ dbt.dateadd('month', 1, 'data_rated.usage_period_start') }} as date) as service_to,
+        'DATA:' || cast(data_rated.usage_period_start as {{ dbt.type_string() }}) as source_ref
+    from data_rated
+    inner join {{ ref('int_accounts_billed') }} as billed
+        on data_rated.account_id = billed.account_id
+    cross join {{ ref('int_bill_cycle') }} as bill_cycle
+    left join data_billed_before
+        on
+            data_rated.account_id = data_billed_before.account_id
+            and data_rated.usage_period_start = data_billed_before.usage_period_start
+
+)
+
+select * from events
+union all
+select * from data_lines
+where amount_minor <> 0
