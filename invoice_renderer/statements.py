@@ -1,7 +1,7 @@
 """Render one HTML statement per invoice of a cycle, streaming from the warehouse.
 
-The renderer reads the invoice marts only and never recomputes a total: every
-figure on a statement is a figure of `marts.invoices` or `marts.invoice_lines`.
+The renderer reads the closed invoices only and never recomputes a total: every
+figure on a statement is a figure of `ledger.invoices` or `ledger.invoice_lines`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def statements(con: duckdb.DuckDBPyConnection, cycle_date: date) -> Iterator[Sta
         """
         select i.*, a.name, a.address, a.customer_type, a.language, a.payment_method,
                a.card_last4, a.virtual_account_no
-        from marts.invoices as i
+        from ledger.invoices as i
         inner join marts.dim_accounts as a on i.account_id = a.account_id
         where i.cycle_date = ?
         order by i.invoice_no
@@ -60,7 +60,7 @@ def statements(con: duckdb.DuckDBPyConnection, cycle_date: date) -> Iterator[Sta
         batch = [dict(zip(names, row, strict=True)) for row in rows]
         by_invoice: dict[str, list[dict]] = {b["invoice_no"]: [] for b in batch}
         result = lines_con.execute(
-            "select * from marts.invoice_lines where cycle_date = ? and invoice_no in "
+            "select * from ledger.invoice_lines where cycle_date = ? and invoice_no in "
             "(select unnest(?)) order by invoice_no, line_no",
             [cycle_date, list(by_invoice)],
         )

@@ -91,7 +91,7 @@ def run_bill_cycle(inbox: Path, cycle: date, home: Path) -> BillRunResult:
         outcome.deliveries_rejected = meta["deliveries_rejected"].value
     with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
         count, total = con.execute(
-            "select count(*), coalesce(sum(current_charges), 0) from marts.invoices "
+            "select count(*), coalesce(sum(current_charges), 0) from ledger.invoices "
             "where cycle_date = ?",
             [cycle],
         ).fetchone()

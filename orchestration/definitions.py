@@ -4,6 +4,7 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 
 from orchestration.assets.dbt import billing_models, dbt_resource
 from orchestration.assets.ingest import ingest
+from orchestration.assets.ledger import ledger_close
 from orchestration.assets.outputs import exports, statements
 from orchestration.assets.quality import invoice_arithmetic
 from orchestration.settings import home_from_env
@@ -16,7 +17,7 @@ bill_run = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[ingest, billing_models, exports, statements],
+    assets=[ingest, billing_models, ledger_close, exports, statements],
     asset_checks=[invoice_arithmetic],
     jobs=[bill_run],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},

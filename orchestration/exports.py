@@ -29,7 +29,7 @@ class Export:
 EXPORTS = (
     Export(
         "invoices",
-        "marts.invoices",
+        "ledger.invoices",
         (
             "invoice_no",
             "account_id",
@@ -53,7 +53,7 @@ EXPORTS = (
     ),
     Export(
         "invoice_lines",
-        "marts.invoice_lines",
+        "ledger.invoice_lines",
         (
             "invoice_no",
             "line_no",

@@ -19,14 +19,14 @@ _GROUPS = {"staging": "staging", "intermediate": "billing", "marts": "billing"}
 
 
 class CablebillTranslator(DagsterDbtTranslator):
-    """Raw tables keep the keys the ingest asset gives them; models are grouped by layer."""
+    """Sources keep the keys of the assets that write them (`raw/accounts`,
+    `ledger/invoices`); models are grouped by layer."""
 
     def get_asset_spec(self, manifest, unique_id, project) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         if unique_id.startswith("source."):
             props = manifest["sources"][unique_id]
-            schema = "ingest" if props["source_name"] == "ingest" else "raw"
-            return spec.replace_attributes(key=AssetKey([schema, props["name"]]))
+            return spec.replace_attributes(key=AssetKey([props["schema"], props["name"]]))
         props = manifest["nodes"][unique_id]
         if props["resource_type"] == "seed":
             return spec.replace_attributes(group_name="settings")

@@ -12,17 +12,17 @@ from orchestration.settings import CablebillHome
 
 log = logging.getLogger("cablebill.outputs")
 
-INVOICE_MARTS = [AssetKey(["marts", "invoices"]), AssetKey(["marts", "invoice_lines"])]
+CLOSED = AssetKey(["ledger", "close"])
 
 
 @asset(
-    deps=INVOICE_MARTS,
+    deps=[CLOSED],
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="outputs",
 )
 def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
-    """The cycle's invoices and invoice lines as CSV and Parquet."""
+    """The closed cycle's invoices and invoice lines as CSV and Parquet."""
     cycle = context.partition_key
     out_dir = cablebill.exports_dir(cycle)
     with cablebill.read_warehouse() as con:
@@ -36,7 +36,7 @@ def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> Materia
 
 
 @asset(
-    deps=[*INVOICE_MARTS, AssetKey(["marts", "dim_accounts"])],
+    deps=[CLOSED, AssetKey(["marts", "dim_accounts"])],
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="outputs",

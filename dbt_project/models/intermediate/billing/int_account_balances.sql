@@ -8,16 +8,14 @@ with previous as (
         row_number() over (
             partition by invoices.account_id order by invoices.cycle_date desc
         ) as recency
-    from {{ ref('stg_ledger__invoices') }} as invoices
-    cross join {{ ref('int_bill_cycle') }} as bill_cycle
-    where invoices.cycle_date < bill_cycle.cycle_date
+    from {{ ref('int_ledger_invoices_before_cycle') }} as invoices
 
 ),
 
 shown as (
 
     select distinct payment_ref
-    from {{ ref('stg_ledger__invoice_payments') }}
+    from {{ ref('int_ledger_invoice_payments_before_cycle') }}
 
 ),
 

@@ -5,7 +5,7 @@
 with billed_before as (
 
     select distinct source_ref as adjustment_id
-    from {{ ref('stg_ledger__invoice_lines') }}
+    from {{ ref('int_ledger_invoice_lines_before_cycle') }}
     where line_type in ('credit', 'correction') and source_ref like 'ADJ:%'
 
 )

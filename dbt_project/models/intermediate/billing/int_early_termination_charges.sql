@@ -35,7 +35,7 @@ granted_before as (
     select
         {{ dbt.split_part('source_ref', "':'", 2) }} as subscription_id,
         sum(-amount) as granted_amount
-    from {{ ref('stg_ledger__invoice_lines') }}
+    from {{ ref('int_ledger_invoice_lines_before_cycle') }}
     where line_type = 'discount' and source_ref like 'CONTRACT:%'
     group by 1
 

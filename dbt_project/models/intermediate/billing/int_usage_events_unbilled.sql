@@ -40,7 +40,7 @@ events as (
 billed_before as (
 
     select distinct source_ref as event_id
-    from {{ ref('stg_ledger__invoice_lines') }}
+    from {{ ref('int_ledger_invoice_lines_before_cycle') }}
     where line_type = 'usage'
 
 )

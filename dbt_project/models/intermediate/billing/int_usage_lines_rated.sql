@@ -161,7 +161,7 @@ data_billed_before as (
         account_id,
         service_from as usage_period_start,
         sum(amount) as billed_amount
-    from {{ ref('stg_ledger__invoice_lines') }}
+    from {{ ref('int_ledger_invoice_lines_before_cycle') }}
     where line_type = 'usage' and product_code = 'DATA'
     group by account_id, service_from
 

@@ -19,5 +19,5 @@ inner join {{ ref('int_accounts_billed') }} as billed
     on received.account_id = billed.account_id
 cross join {{ ref('int_bill_cycle') }} as bill_cycle
 where received.payment_ref not in (
-    select payment_ref from {{ ref('stg_ledger__invoice_payments') }}
+    select payment_ref from {{ ref('int_ledger_invoice_payments_before_cycle') }}
 )

@@ -1,0 +1,53 @@
+"""Closing the cycle: gated drafts become numbered, immutable invoices in the ledger."""
+
+import logging
+from datetime import date
+
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+
+from orchestration.ledger import close_cycle
+from orchestration.partitions import bill_cycles, one_cycle_per_run
+from orchestration.settings import CablebillHome
+
+log = logging.getLogger("cablebill.ledger")
+
+DRAFTS = [
+    AssetKey(["marts", "invoices"]),
+    AssetKey(["marts", "invoice_lines"]),
+    AssetKey(["marts", "invoice_payments"]),
+]
+
+
+@asset(
+    deps=DRAFTS,
+    partitions_def=bill_cycles,
+    backfill_policy=one_cycle_per_run,
+    group_name="ledger",
+    key=AssetKey(["ledger", "close"]),
+)
+def ledger_close(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
+    """Number the cycle's invoices and write them to the ledger, once per cycle."""
+    cycle = date.fromisoformat(context.partition_key)
+    with duckdb.connect(str(cablebill.warehouse)) as con:
+        result = close_cycle(con, cycle)
+    if result.newly_closed:
+        log.info(
+            "ledger: closed %s: %d invoices, %s .. %s",
+            cycle,
+            result.invoices,
+            result.first_number,
+            result.last_number,
+        )
+    else:
+        log.info(
+            "ledger: %s was closed before: %d invoices left as they were", cycle, result.invoices
+        )
+    return MaterializeResult(
+        metadata={
+            "invoices": result.invoices,
+            "newly_closed": result.newly_closed,
+            "first_invoice_no": result.first_number or "",
+            "last_invoice_no": result.last_number or "",
+        }
+    )
