@@ -76,3 +76,8 @@
             dbt.dateadd('day', cycle_day ~ ' - 1', dbt.date_trunc('month', date_column))) }} as date)
     end
 {%- endmacro %}
+
+{% macro shift_date(datepart, amount, date_expression) -%}
+    {#- A date moved by `amount` days, months or years, as a date. -#}
+    cast({{ dbt.dateadd(datepart, amount, date_expression) }} as date)
+{%- endmacro %}

@@ -25,7 +25,7 @@ new_payments as (
         received.account_id,
         sum(received.amount) as payments_amount
     from {{ ref('int_payments_received') }} as received
-    where received.payment_ref not in (select payment_ref from shown)
+    where received.payment_ref not in (select shown.payment_ref from shown)
     group by received.account_id
 
 )

@@ -34,4 +34,6 @@ inner join {{ ref('int_accounts_billed') }} as billed
 cross join {{ ref('int_bill_cycle') }} as bill_cycle
 where
     adjustments.approved_date < bill_cycle.period_end
-    and 'ADJ:' || adjustments.adjustment_id not in (select adjustment_id from billed_before)
+    and 'ADJ:' || adjustments.adjustment_id not in (
+        select billed_before.adjustment_id from billed_before
+    )

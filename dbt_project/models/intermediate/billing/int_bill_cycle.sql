@@ -11,10 +11,10 @@ dated as (
 
     select
         cycle_date,
-        cast({{ dbt.dateadd('month', -1, 'cycle_date') }} as date) as period_start,
+        {{ shift_date('month', -1, 'cycle_date') }} as period_start,
         cycle_date as period_end,
         cycle_date as issue_date,
-        cast({{ dbt.dateadd('day', var('due_days'), 'cycle_date') }} as date) as due_base
+        {{ shift_date('day', var('due_days'), 'cycle_date') }} as due_base
     from bill_cycle
 
 )

@@ -10,7 +10,7 @@ with offsets as (
 
 select
     bill_cycle.cycle_date,
-    cast({{ dbt.dateadd('day', 'offsets.day_offset', 'bill_cycle.period_start') }} as date)
+    {{ shift_date('day', 'offsets.day_offset', 'bill_cycle.period_start') }}
         as service_date
 from {{ ref('int_bill_cycle') }} as bill_cycle
 inner join offsets

@@ -33,7 +33,7 @@ recurring as (
         active.days_in_period,
         active.active_days,
         active.first_active_date as service_from,
-        cast({{ dbt.dateadd('day', 1, 'active.last_active_date') }} as date) as service_to,
+        {{ shift_date('day', 1, 'active.last_active_date') }} as service_to,
         active.subscription_id as source_ref
     from {{ ref('int_subscriptions_active_days') }} as active
     inner join billed
@@ -48,7 +48,10 @@ rentals as (
         rental_days.account_id,
         'recurring' as line_type,
         2 as line_group,
-        'D:' || rental_days.device_serial || ':' || cast(rental_days.rented_from as {{ dbt.type_string() }})
+        'D:'
+        || rental_days.device_serial
+        || ':'
+        || cast(rental_days.rented_from as {{ dbt.type_string() }})
             as line_key,
         cast(null as {{ dbt.type_string() }}) as subscription_id,
         products.product_code,
@@ -62,7 +65,7 @@ rentals as (
         bill_cycle.days_in_period,
         count(*) as active_days,
         min(rental_days.service_date) as service_from,
-        cast({{ dbt.dateadd('day', 1, 'max(rental_days.service_date)') }} as date) as service_to,
+        {{ shift_date('day', 1, 'max(rental_days.service_date)') }} as service_to,
         rental_days.device_serial as source_ref
     from {{ ref('int_device_rental_days') }} as rental_days
     inner join {{ ref('int_products_at_period_start') }} as products
@@ -81,15 +84,15 @@ anniversaries as (
 
     select
         subscriptions.subscription_id,
-        cast({{ dbt.dateadd('year', 'offsets.years_after_start', 'subscriptions.start_date') }} as date)
+        {{ shift_date('year', 'offsets.years_after_start', 'subscriptions.start_date') }}
             as anniversary_date
     from {{ ref('stg_cms__subscriptions') }} as subscriptions
     inner join billed
         on subscriptions.account_id = billed.account_id
     cross join (
         {% for years in range(0, 31) -%}
-        select {{ years }} as years_after_start
-        {% if not loop.last %}union all{% endif %}
+            select {{ years }} as years_after_start
+            {% if not loop.last %}union all{% endif %}
         {% endfor %}
     ) as offsets
 
@@ -117,7 +120,7 @@ annual as (
         1 as days_in_period,
         1 as active_days,
         anniversaries.anniversary_date as service_from,
-        cast({{ dbt.dateadd('year', 1, 'anniversaries.anniversary_date') }} as date) as service_to,
+        {{ shift_date('year', 1, 'anniversaries.anniversary_date') }} as service_to,
         subscriptions.subscription_id as source_ref
     from {{ ref('stg_cms__subscriptions') }} as subscriptions
     inner join billed
@@ -153,11 +156,12 @@ orders as (
         products.tax_category,
         orders.quantity,
         products.price as unit_price,
-        {{ to_minor('products.price', 'billed.minor_scale') }} * orders.quantity as full_charge_minor,
+        {{ to_minor('products.price', 'billed.minor_scale') }}
+        * orders.quantity as full_charge_minor,
         1 as days_in_period,
         1 as active_days,
         orders.completed_date as service_from,
-        cast({{ dbt.dateadd('day', 1, 'orders.completed_date') }} as date) as service_to,
+        {{ shift_date('day', 1, 'orders.completed_date') }} as service_to,
         orders.order_id as source_ref
     from {{ ref('stg_cms__orders') }} as orders
     inner join billed
@@ -166,8 +170,8 @@ orders as (
     inner join {{ ref('stg_cms__products') }} as products
         on
             orders.product_code = products.product_code
-            and products.valid_from <= orders.completed_date
-            and (products.valid_to is null or products.valid_to > orders.completed_date)
+            and orders.completed_date >= products.valid_from
+            and (products.valid_to is null or orders.completed_date < products.valid_to)
     where
         orders.completed_date >= bill_cycle.period_start
         and orders.completed_date < bill_cycle.period_end

@@ -23,9 +23,8 @@ records as (
     cross join bill_cycle
     where
         usage.usage_date < bill_cycle.period_end
-        and usage.usage_date >= cast(
-            {{ dbt.dateadd('month', -var('lookback_cycles'), 'bill_cycle.period_start') }} as date
-        )
+        and usage.usage_date
+        >= {{ shift_date('month', -var('lookback_cycles'), 'bill_cycle.period_start') }}
 
 )
 

@@ -56,15 +56,13 @@ line_promotions as (
         and (
             case
                 when promotions.kind = 'free_trial'
-                    then line_days.service_date < cast(
-                        {{ dbt.dateadd('day', 'promotions.duration_days', 'assignments.starts_on') }}
-                        as date
-                    )
+                    then line_days.service_date < {{
+                        shift_date('day', 'promotions.duration_days', 'assignments.starts_on')
+                    }}
                 when promotions.duration_months is not null
-                    then line_days.service_date < cast(
-                        {{ dbt.dateadd('month', 'promotions.duration_months', 'assignments.starts_on') }}
-                        as date
-                    )
+                    then line_days.service_date < {{
+                        shift_date('month', 'promotions.duration_months', 'assignments.starts_on')
+                    }}
                 else true
             end
         )
@@ -81,7 +79,11 @@ line_promotions as (
                         where
                             held.account_id = line_days.account_id
                             and held.service_date = line_days.service_date
-                            and ';' || promotions.requires || ';' like '%;' || held.product_code || ';%'
+                            and ';'
+                            || promotions.requires
+                            || ';' like '%;'
+                            || held.product_code
+                            || ';%'
                     )
                 )
             )
@@ -114,7 +116,8 @@ bundle_days as (
     from {{ ref('int_subscription_service_days') }} as held
     inner join required_products
         on held.product_code = required_products.product_code
-    group by held.account_id, held.service_date, required_products.promo_code,
+    group by
+        held.account_id, held.service_date, required_products.promo_code,
         required_products.required_count
     having count(distinct held.product_code) = required_products.required_count
 
@@ -170,10 +173,9 @@ contracts as (
         subscriptions.contract_months > 0
         and subscriptions.contract_discount_pct > 0
         and line_days.service_date >= subscriptions.contract_start_date
-        and line_days.service_date < cast(
-            {{ dbt.dateadd('month', 'subscriptions.contract_months', 'subscriptions.contract_start_date') }}
-            as date
-        )
+        and line_days.service_date < {{ shift_date(
+            'month', 'subscriptions.contract_months', 'subscriptions.contract_start_date'
+        ) }}
 
 ),
 

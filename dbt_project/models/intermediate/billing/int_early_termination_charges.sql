@@ -12,8 +12,9 @@ ended as (
 
     select
         subscriptions.*,
-        cast({{ dbt.dateadd('month', 'subscriptions.contract_months', 'subscriptions.contract_start_date') }}
-            as date) as contract_end_date
+        {{ shift_date(
+            'month', 'subscriptions.contract_months', 'subscriptions.contract_start_date'
+        ) }} as contract_end_date
     from {{ ref('stg_cms__subscriptions') }} as subscriptions
     inner join {{ ref('int_accounts_billed') }} as billed
         on subscriptions.account_id = billed.account_id
@@ -24,7 +25,7 @@ ended as (
         and subscriptions.end_date <= bill_cycle.period_end
         and coalesce(subscriptions.termination_reason, '') not in (
             {%- for reason in var('etc_exempt_reasons') %}
-            '{{ reason }}'{% if not loop.last %},{% endif %}
+                '{{ reason }}'{% if not loop.last %},{% endif %}
             {%- endfor %}
         )
 
@@ -48,7 +49,7 @@ granted_now as (
         sum(discount_minor) as granted_minor
     from {{ ref('int_discount_lines_capped') }}
     where discount_key = 'CONTRACT'
-    group by subscription_id
+    group by 1
 
 ),
 
@@ -88,7 +89,8 @@ select
     owed.remaining_days,
     owed.contract_days,
     owed.granted_minor,
-    {{ div_floor('owed.granted_minor * owed.remaining_days', 'owed.contract_days') }} as amount_minor,
+    {{ div_floor('owed.granted_minor * owed.remaining_days', 'owed.contract_days') }}
+        as amount_minor,
     owed.end_date as service_from,
     owed.contract_end_date as service_to,
     owed.subscription_id as source_ref

@@ -12,14 +12,16 @@ with base as (
         product_code,
         case
             when active_days < days_in_period
-                then name_ko || ' (일할 ' || cast(active_days as {{ dbt.type_string() }})
-                || '/' || cast(days_in_period as {{ dbt.type_string() }}) || '일)'
+                then
+                    name_ko || ' (일할 ' || cast(active_days as {{ dbt.type_string() }})
+                    || '/' || cast(days_in_period as {{ dbt.type_string() }}) || '일)'
             else name_ko
         end as description_ko,
         case
             when active_days < days_in_period
-                then name_en || ' (prorated ' || cast(active_days as {{ dbt.type_string() }})
-                || '/' || cast(days_in_period as {{ dbt.type_string() }}) || ' days)'
+                then
+                    name_en || ' (prorated ' || cast(active_days as {{ dbt.type_string() }})
+                    || '/' || cast(days_in_period as {{ dbt.type_string() }}) || ' days)'
             else name_en
         end as description_en,
         cast(quantity as bigint) as quantity,
@@ -36,37 +38,87 @@ with base as (
 other_charges as (
 
     select
-        account_id, line_key, line_type, line_group, product_code, description_ko,
-        description_en, cast(null as bigint) as quantity, cast(null as decimal(18, 2)) as unit_price,
-        amount_minor, tax_category, service_from, service_to, source_ref
+        account_id,
+        line_key,
+        line_type,
+        line_group,
+        product_code,
+        description_ko,
+        description_en,
+        cast(null as bigint) as quantity,
+        cast(null as decimal(18, 2)) as unit_price,
+        amount_minor,
+        tax_category,
+        service_from,
+        service_to,
+        source_ref
     from {{ ref('int_early_termination_charges') }}
     union all
     select
-        account_id, line_key, line_type, line_group, product_code, description_ko,
-        description_en, quantity, unit_price, amount_minor, tax_category, service_from,
-        service_to, source_ref
+        account_id,
+        line_key,
+        line_type,
+        line_group,
+        product_code,
+        description_ko,
+        description_en,
+        quantity,
+        unit_price,
+        amount_minor,
+        tax_category,
+        service_from,
+        service_to,
+        source_ref
     from {{ ref('int_usage_lines_rated') }}
     union all
     select
-        account_id, line_key, line_type, line_group, product_code, description_ko,
-        description_en, quantity, unit_price, amount_minor, tax_category, service_from,
-        service_to, source_ref
+        account_id,
+        line_key,
+        line_type,
+        line_group,
+        product_code,
+        description_ko,
+        description_en,
+        quantity,
+        unit_price,
+        amount_minor,
+        tax_category,
+        service_from,
+        service_to,
+        source_ref
     from {{ ref('int_adjustment_lines') }}
     union all
     select
-        account_id, line_key, line_type, line_group, product_code, description_ko,
-        description_en, quantity, unit_price, amount_minor, tax_category, service_from,
-        service_to, source_ref
+        account_id,
+        line_key,
+        line_type,
+        line_group,
+        product_code,
+        description_ko,
+        description_en,
+        quantity,
+        unit_price,
+        amount_minor,
+        tax_category,
+        service_from,
+        service_to,
+        source_ref
     from {{ ref('int_late_fees') }}
 
 ),
 
 parents as (
 
-    select *, cast(null as {{ dbt.type_string() }}) as parent_key, 0 as child_order
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as parent_key,
+        0 as child_order
     from base
     union all
-    select *, cast(null as {{ dbt.type_string() }}) as parent_key, 0 as child_order
+    select
+        *,
+        cast(null as {{ dbt.type_string() }}) as parent_key,
+        0 as child_order
     from other_charges
 
 ),

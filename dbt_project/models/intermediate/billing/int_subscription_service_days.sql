@@ -22,7 +22,7 @@ select
     subscriptions.product_code,
     subscriptions.quantity,
     period_days.service_date,
-    exists (
+    exists(
         select 1
         from {{ ref('stg_cms__suspensions') }} as suspensions
         where

@@ -47,7 +47,8 @@ billed_before as (
 
 select
     events.*,
-    {{ usage_period_start('events.event_date', 'bill_cycle.bill_cycle_day') }} as usage_period_start,
+    {{ usage_period_start('events.event_date', 'bill_cycle.bill_cycle_day') }}
+        as usage_period_start,
     events.event_date < bill_cycle.period_start as is_late
 from events
 inner join {{ ref('int_accounts_billed') }} as billed
@@ -55,4 +56,4 @@ inner join {{ ref('int_accounts_billed') }} as billed
 cross join bill_cycle
 where
     events.event_date < bill_cycle.period_end
-    and events.event_id not in (select event_id from billed_before)
+    and events.event_id not in (select billed_before.event_id from billed_before)

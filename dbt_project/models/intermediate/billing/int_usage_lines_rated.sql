@@ -19,13 +19,16 @@ standard_rentals as (
         ) as rental_rank
     from {{ ref('stg_headend__vod_purchases') }} as vod
     inner join (
-        select distinct account_id, usage_period_start from {{ ref('int_usage_events_unbilled') }}
+        select distinct
+            account_id,
+            usage_period_start
+        from {{ ref('int_usage_events_unbilled') }}
     ) as periods
         on
             vod.account_id = periods.account_id
             and vod.event_date >= periods.usage_period_start
             and vod.event_date
-            < cast({{ dbt.dateadd('month', 1, 'periods.usage_period_start') }} as date)
+            < {{ shift_date('month', 1, 'periods.usage_period_start') }}
     where vod.purchase_type = 'rental' and vod.price_tier = 'standard'
 
 ),
@@ -65,7 +68,7 @@ events as (
         end as amount_minor,
         usage_products.tax_category,
         events.event_date as service_from,
-        cast({{ dbt.dateadd('day', 1, 'events.event_date') }} as date) as service_to,
+        {{ shift_date('day', 1, 'events.event_date') }} as service_to,
         events.event_id as source_ref
     from {{ ref('int_usage_events_unbilled') }} as events
     inner join {{ ref('int_accounts_billed') }} as billed
@@ -139,7 +142,9 @@ data_rated as (
         data_overage.overage_cap,
         sum(
             greatest(
-                least(data_overage.overage_gb, coalesce(tier_bounds.up_to_gb, data_overage.overage_gb))
+                least(
+                    data_overage.overage_gb, coalesce(tier_bounds.up_to_gb, data_overage.overage_gb)
+                )
                 - tier_bounds.from_gb,
                 0
             ) * tier_bounds.price_per_gb
@@ -176,11 +181,17 @@ data_lines as (
         'G:' || cast(data_rated.usage_period_start as {{ dbt.type_string() }}) as line_key,
         'DATA' as product_code,
         '데이터 초과 사용 ' || cast(data_rated.overage_gb as {{ dbt.type_string() }}) || 'GB'
-        || case when data_rated.usage_period_start < bill_cycle.period_start
-            then ' (지연 청구 정산)' else '' end as description_ko,
+        || case
+            when data_rated.usage_period_start < bill_cycle.period_start
+                then ' (지연 청구 정산)'
+            else ''
+        end as description_ko,
         'Data overage ' || cast(data_rated.overage_gb as {{ dbt.type_string() }}) || ' GB'
-        || case when data_rated.usage_period_start < bill_cycle.period_start
-            then ' (late usage, re-rated)' else '' end as description_en,
+        || case
+            when data_rated.usage_period_start < bill_cycle.period_start
+                then ' (late usage, re-rated)'
+            else ''
+        end as description_en,
         data_rated.overage_gb as quantity,
         cast(null as decimal(18, 2)) as unit_price,
         {{ to_minor(
@@ -189,7 +200,7 @@ data_lines as (
             'billed.minor_scale') }} as amount_minor,
         data_rated.data_tax_category as tax_category,
         data_rated.usage_period_start as service_from,
-        cast({{ dbt.dateadd('month', 1, 'data_rated.usage_period_start') }} as date) as service_to,
+        {{ shift_date('month', 1, 'data_rated.usage_period_start') }} as service_to,
         'DATA:' || cast(data_rated.usage_period_start as {{ dbt.type_string() }}) as source_ref
     from data_rated
     inner join {{ ref('int_accounts_billed') }} as billed

@@ -8,9 +8,15 @@ with periods as (
         account_id,
         usage_period_start
     from (
-        select account_id, usage_period_start from {{ ref('int_usage_events_unbilled') }}
+        select
+            account_id,
+            usage_period_start
+        from {{ ref('int_usage_events_unbilled') }}
         union all
-        select account_id, usage_period_start from {{ ref('int_data_usage_by_period') }}
+        select
+            account_id,
+            usage_period_start
+        from {{ ref('int_data_usage_by_period') }}
     ) as used
 
 ),
@@ -32,16 +38,16 @@ held as (
         on
             periods.account_id = subscriptions.account_id
             and subscriptions.start_date
-            < cast({{ dbt.dateadd('month', 1, 'periods.usage_period_start') }} as date)
+            < {{ shift_date('month', 1, 'periods.usage_period_start') }}
             and (
                 subscriptions.end_date is null
-                or subscriptions.end_date > periods.usage_period_start
+                or periods.usage_period_start < subscriptions.end_date
             )
     inner join {{ ref('stg_cms__products') }} as products
         on
             subscriptions.product_code = products.product_code
-            and products.valid_from <= periods.usage_period_start
-            and (products.valid_to is null or products.valid_to > periods.usage_period_start)
+            and periods.usage_period_start >= products.valid_from
+            and (products.valid_to is null or periods.usage_period_start < products.valid_to)
 
 ),
 
@@ -51,7 +57,7 @@ ranked as (
         *,
         row_number() over (
             partition by account_id, usage_period_start
-            order by (overage_tiers is null), data_allowance_gb desc, product_code
+            order by (overage_tiers is null), data_allowance_gb desc, product_code asc
         ) as tier_rank
     from held
 

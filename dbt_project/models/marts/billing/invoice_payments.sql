@@ -19,5 +19,6 @@ inner join {{ ref('int_accounts_billed') }} as billed
     on received.account_id = billed.account_id
 cross join {{ ref('int_bill_cycle') }} as bill_cycle
 where received.payment_ref not in (
-    select payment_ref from {{ ref('int_ledger_invoice_payments_before_cycle') }}
+    select shown.payment_ref
+    from {{ ref('int_ledger_invoice_payments_before_cycle') }} as shown
 )

@@ -51,7 +51,8 @@ crossed as (
     from running
     inner join {{ ref('int_accounts_billed') }} as billed
         on running.account_id = billed.account_id
-    where running.running_minor >= {{ to_minor(var('usage_alert_threshold'), 'billed.minor_scale') }}
+    where
+        running.running_minor >= {{ to_minor(var('usage_alert_threshold'), 'billed.minor_scale') }}
     group by running.account_id
 
 ),

@@ -2,13 +2,27 @@
     the gates, and billed by the first bill run after the account appears. -#}
 with events as (
 
-    select 'vod_purchases' as entity, event_id, account_id, event_date, list_price as amount
+    select
+        'vod_purchases' as entity,
+        event_id,
+        account_id,
+        event_date,
+        list_price as amount
     from {{ ref('stg_headend__vod_purchases') }}
     union all
-    select 'ppv_purchases' as entity, event_id, account_id, event_date, list_price as amount
+    select
+        'ppv_purchases' as entity,
+        event_id,
+        account_id,
+        event_date,
+        list_price as amount
     from {{ ref('stg_headend__ppv_purchases') }}
     union all
-    select 'data_usage' as entity, record_id as event_id, account_id, usage_date as event_date,
+    select
+        'data_usage' as entity,
+        record_id as event_id,
+        account_id,
+        usage_date as event_date,
         cast(null as decimal(18, 2)) as amount
     from {{ ref('stg_headend__data_usage') }}
 
