@@ -67,7 +67,7 @@ vat_lines as (
     from {{ ref('int_invoice_taxes_computed') }} as taxes
     inner join totals
         on taxes.account_id = totals.account_id
-    where taxes.rate > 0
+    where taxes.rate > 0 and taxes.vat_minor <> 0
 
 ),
 
