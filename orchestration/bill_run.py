@@ -26,6 +26,7 @@ INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
 class BillRunResult:
     cycle: str
     success: bool
+    preview: bool = False
     errors: list[str] = field(default_factory=list)
     accounts_billed: int = 0
     invoice_total: Decimal = Decimal(0)
@@ -59,7 +60,8 @@ def configure_environment(home: Path, inbox: Path) -> None:
         os.environ["DAGSTER_HOME"] = str(dagster_home)
 
 
-def run_bill_cycle(inbox: Path, cycle: date, home: Path) -> BillRunResult:
+def run_bill_cycle(inbox: Path, cycle: date, home: Path, preview: bool = False) -> BillRunResult:
+    """Run the cycle's bill run; a preview stops at the gated drafts."""
     configure_environment(home, inbox)
     ensure_manifest()
     from dagster import DagsterInstance
@@ -71,14 +73,14 @@ def run_bill_cycle(inbox: Path, cycle: date, home: Path) -> BillRunResult:
     with DagsterInstance.get() as instance:
         if not instance.has_dynamic_partition(bill_cycles.name, key):
             instance.add_dynamic_partitions(bill_cycles.name, [key])
-        job = defs.resolve_job_def("bill_run")
+        job = defs.resolve_job_def("bill_run_preview" if preview else "bill_run")
         log_path = home / "logs" / f"bill-run-{key}.log"
         log_path.parent.mkdir(exist_ok=True)
         with log_path.open("w") as log_file, contextlib.redirect_stdout(log_file):
             result = job.execute_in_process(
                 instance=instance, partition_key=key, run_config=QUIET_DAGSTER, raise_on_error=False
             )
-    outcome = BillRunResult(key, result.success, log_path=log_path)
+    outcome = BillRunResult(key, result.success, preview=preview, log_path=log_path)
     if not result.success:
         outcome.errors = [
             f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
@@ -91,14 +93,15 @@ def run_bill_cycle(inbox: Path, cycle: date, home: Path) -> BillRunResult:
         outcome.deliveries_rejected = meta["deliveries_rejected"].value
     with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
         count, total = con.execute(
-            "select count(*), coalesce(sum(current_charges), 0) from ledger.invoices "
-            "where cycle_date = ?",
+            "select count(*), coalesce(sum(current_charges), 0) "
+            f"from {'marts' if preview else 'ledger'}.invoices where cycle_date = ?",
             [cycle],
-        ).fetchone()
+        ).fetchall()[0]
         (outcome.quarantine_total,) = con.execute(
             "select count(*) from ingest.quarantine"
-        ).fetchone()
+        ).fetchall()[0]
     outcome.accounts_billed, outcome.invoice_total = count, total
-    outcome.exports_dir = home / "exports" / key
-    outcome.statements_dir = home / "statements" / key
+    if not preview:
+        outcome.exports_dir = home / "exports" / key
+        outcome.statements_dir = home / "statements" / key
     return outcome

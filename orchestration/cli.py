@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--inbox", type=Path, required=True)
     run.add_argument("--cycle", type=_cycle, required=True, help="cycle date, YYYY-MM-DD")
     run.add_argument(
+        "--preview",
+        action="store_true",
+        help="build and check the drafts only: no invoice numbers, no exports",
+    )
+    run.add_argument(
         "--home",
         type=Path,
         required=True,
@@ -87,14 +92,15 @@ def _run(args) -> int:
         print(f"error: inbox {args.inbox} does not exist", file=sys.stderr)
         return 2
     log.info("bill run %s: inbox %s, home %s", args.cycle, args.inbox, args.home)
-    result = run_bill_cycle(args.inbox, args.cycle, args.home)
+    result = run_bill_cycle(args.inbox, args.cycle, args.home, preview=args.preview)
     if not result.success:
         print(f"\nbill run {result.cycle} FAILED", file=sys.stderr)
         for error in result.errors:
             print(f"- {error}", file=sys.stderr)
         print(f"full log: {result.log_path}", file=sys.stderr)
         return 1
-    print(f"\nbill run {result.cycle} done")
+    kind = "preview" if result.preview else "bill run"
+    print(f"\n{kind} {result.cycle} done")
     print(f"  accounts billed:     {result.accounts_billed:,}")
     print(f"  invoice total:       {result.invoice_total:,} (current charges)")
     print(
@@ -103,6 +109,9 @@ def _run(args) -> int:
     )
     if result.deliveries_rejected:
         print(f"  deliveries rejected: {result.deliveries_rejected} (see the ingest log above)")
+    if result.preview:
+        print("  drafts only:         nothing closed, numbered or exported (marts.invoices)")
+        return 0
     print(f"  exports:             {result.exports_dir}")
     print(f"  statements:          {result.statements_dir}")
     return 0

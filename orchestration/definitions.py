@@ -13,12 +13,21 @@ bill_run = define_asset_job(
     "bill_run",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
-    description="Ingest the inbox, build the cycle's invoices, write exports and statements.",
+    description="Ingest, build and gate the cycle's invoices, close the cycle (numbered "
+    "invoices in the ledger), write exports and statements.",
+)
+
+bill_run_preview = define_asset_job(
+    "bill_run_preview",
+    selection=AssetSelection.groups("ingest", "settings", "staging", "billing"),
+    executor_def=in_process_executor,
+    description="Ingest, build and gate the cycle's draft invoices: nothing is closed, "
+    "numbered or exported. Run it any time.",
 )
 
 defs = Definitions(
     assets=[ingest, billing_models, ledger_close, exports, statements],
     asset_checks=[invoice_arithmetic],
-    jobs=[bill_run],
+    jobs=[bill_run, bill_run_preview],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},
 )

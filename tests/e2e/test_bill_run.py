@@ -20,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.deliveries import account, product, subscription, write_delivery
@@ -173,3 +174,33 @@ def test_a_missing_inbox_is_a_usage_error(home, tmp_path):
     result = _run(tmp_path / "nowhere", home)
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_a_preview_consumes_no_numbers_and_writes_no_exports(inbox, home):
+    _inbox(inbox)
+    preview = subprocess.run(
+        [
+            CABLEBILL,
+            "run",
+            "--preview",
+            "--inbox",
+            str(inbox),
+            "--cycle",
+            "2026-11-01",
+            "--home",
+            str(home),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    assert "preview 2026-11-01 done" in preview.stdout
+    assert "invoice total:       34,380.00" in preview.stdout
+    assert not (home / "exports").exists()
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from ledger.invoices").fetchall() == [(0,)]
+
+    assert _run(inbox, home).returncode == 0
+    numbers = [r["invoice_no"] for r in _csv(home / "exports/2026-11-01/invoices.csv")]
+    assert numbers == ["INV-2026-00000001", "INV-2026-00000002"]  # the preview used none
