@@ -64,6 +64,8 @@ def billing_models(context: AssetExecutionContext, dbt: DbtCliResource):
         ],
         context=context,
         raise_on_error=False,
+        # one target folder for every run (runs never overlap): no folder per run piles up
+        target_path=dbt_project.project_dir / "target",
     )
     for event in invocation.stream():
         if isinstance(event, AssetCheckResult):
