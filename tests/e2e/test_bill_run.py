@@ -14,20 +14,16 @@ Due date: 2026-11-21 is a Saturday, so 2026-11-23.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.deliveries import account, product, subscription, write_delivery
+from tests.e2e import cablebill, read_csv
 
 pytestmark = pytest.mark.slow
-
-CABLEBILL = str(Path(sys.executable).parent / "cablebill")
 
 
 def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
@@ -65,18 +61,10 @@ def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
     )
 
 
-def _run(inbox: Path, home: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [CABLEBILL, "run", "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home)],
-        capture_output=True,
-        text=True,
-        check=False,
+def _run(inbox: Path, home: Path, *flags: str):
+    return cablebill(
+        "run", *flags, "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home)
     )
-
-
-def _csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -95,7 +83,7 @@ def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox
     assert "invoice total:       34,380.00" in first.stdout
 
     exports = home / "exports" / "2026-11-01"
-    invoices = {r["account_id"]: r for r in _csv(exports / "invoices.csv")}
+    invoices = {r["account_id"]: r for r in read_csv(exports / "invoices.csv")}
     assert set(invoices) == {"A1", "A2"}
     a1, a2 = invoices["A1"], invoices["A2"]
     assert (
@@ -127,7 +115,7 @@ def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox
             r["service_from"],
             r["service_to"],
         )
-        for r in _csv(exports / "invoice_lines.csv")
+        for r in read_csv(exports / "invoice_lines.csv")
         if r["invoice_no"] == a1["invoice_no"]
     ]
     assert lines == [
@@ -137,7 +125,7 @@ def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox
         ("4", "rounding", "", "-5.00", "", ""),
     ]
     a2_lines = [
-        r for r in _csv(exports / "invoice_lines.csv") if r["invoice_no"] == a2["invoice_no"]
+        r for r in read_csv(exports / "invoice_lines.csv") if r["invoice_no"] == a2["invoice_no"]
     ]
     assert [(r["product_code"], r["amount"]) for r in a2_lines] == [
         ("BASE", "4258.00"),
@@ -178,22 +166,7 @@ def test_a_missing_inbox_is_a_usage_error(home, tmp_path):
 
 def test_a_preview_consumes_no_numbers_and_writes_no_exports(inbox, home):
     _inbox(inbox)
-    preview = subprocess.run(
-        [
-            CABLEBILL,
-            "run",
-            "--preview",
-            "--inbox",
-            str(inbox),
-            "--cycle",
-            "2026-11-01",
-            "--home",
-            str(home),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    preview = _run(inbox, home, "--preview")
     assert preview.returncode == 0, preview.stdout + preview.stderr
     assert "preview 2026-11-01 done" in preview.stdout
     assert "invoice total:       34,380.00" in preview.stdout
@@ -202,5 +175,5 @@ def test_a_preview_consumes_no_numbers_and_writes_no_exports(inbox, home):
         assert con.execute("select count(*) from ledger.invoices").fetchall() == [(0,)]
 
     assert _run(inbox, home).returncode == 0
-    numbers = [r["invoice_no"] for r in _csv(home / "exports/2026-11-01/invoices.csv")]
+    numbers = [r["invoice_no"] for r in read_csv(home / "exports/2026-11-01/invoices.csv")]
     assert numbers == ["INV-2026-00000001", "INV-2026-00000002"]  # the preview used none

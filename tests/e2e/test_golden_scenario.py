@@ -5,18 +5,16 @@ See tests/golden/README.md for the computation behind each expected figure.
 
 from __future__ import annotations
 
-import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.e2e import cablebill, read_csv
+
 pytestmark = pytest.mark.slow
 
 GOLDEN = Path(__file__).parents[1] / "golden"
-CABLEBILL = str(Path(sys.executable).parent / "cablebill")
 INVOICE_COLUMNS = (
     "currency",
     "supply_amount",
@@ -31,36 +29,19 @@ INVOICE_COLUMNS = (
 LINE_COLUMNS = ("line_type", "product_code", "amount", "discounts_line_no")
 
 
-def _rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 @pytest.fixture(scope="module")
 def billed(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("golden")
-    result = subprocess.run(
-        [
-            CABLEBILL,
-            "run",
-            "--inbox",
-            str(GOLDEN / "inbox"),
-            "--cycle",
-            "2026-11-01",
-            "--home",
-            str(home),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = cablebill(
+        "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", "2026-11-01", "--home", str(home)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return home
 
 
 def test_every_invoice_matches_the_hand_computed_totals(billed):
-    actual = {r["account_id"]: r for r in _rows(billed / "exports/2026-11-01/invoices.csv")}
-    expected = {r["account_id"]: r for r in _rows(GOLDEN / "expected_invoices.csv")}
+    actual = {r["account_id"]: r for r in read_csv(billed / "exports/2026-11-01/invoices.csv")}
+    expected = {r["account_id"]: r for r in read_csv(GOLDEN / "expected_invoices.csv")}
     assert sorted(actual) == sorted(expected)  # G27 has no account, G30 bills on the 15th
     for account_id, want in expected.items():
         got = {c: actual[account_id][c] for c in INVOICE_COLUMNS}
@@ -69,15 +50,16 @@ def test_every_invoice_matches_the_hand_computed_totals(billed):
 
 def test_every_line_matches_the_hand_computed_lines(billed):
     accounts = {
-        r["invoice_no"]: r["account_id"] for r in _rows(billed / "exports/2026-11-01/invoices.csv")
+        r["invoice_no"]: r["account_id"]
+        for r in read_csv(billed / "exports/2026-11-01/invoices.csv")
     }
     actual = {
         (accounts[r["invoice_no"]], int(r["line_no"])): {c: r[c] for c in LINE_COLUMNS}
-        for r in _rows(billed / "exports/2026-11-01/invoice_lines.csv")
+        for r in read_csv(billed / "exports/2026-11-01/invoice_lines.csv")
     }
     expected = {
         (r["account_id"], int(r["line_no"])): {c: r[c] for c in LINE_COLUMNS}
-        for r in _rows(GOLDEN / "expected_lines.csv")
+        for r in read_csv(GOLDEN / "expected_lines.csv")
     }
     assert sorted(actual) == sorted(expected)
     for key, want in expected.items():

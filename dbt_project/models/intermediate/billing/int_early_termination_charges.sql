@@ -86,6 +86,8 @@ select
     products.tax_category,
     '할인반환금 (' || products.name_ko || ')' as description_ko,
     'Early termination charge (' || products.name_en || ')' as description_en,
+    cast(null as bigint) as quantity,
+    cast(null as decimal(18, 2)) as unit_price,
     owed.remaining_days,
     owed.contract_days,
     owed.granted_minor,

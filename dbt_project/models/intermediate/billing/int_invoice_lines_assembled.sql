@@ -37,73 +37,28 @@ with base as (
 
 other_charges as (
 
-    select
-        account_id,
-        line_key,
-        line_type,
-        line_group,
-        product_code,
-        description_ko,
-        description_en,
-        cast(null as bigint) as quantity,
-        cast(null as decimal(18, 2)) as unit_price,
-        amount_minor,
-        tax_category,
-        service_from,
-        service_to,
-        source_ref
-    from {{ ref('int_early_termination_charges') }}
-    union all
-    select
-        account_id,
-        line_key,
-        line_type,
-        line_group,
-        product_code,
-        description_ko,
-        description_en,
-        quantity,
-        unit_price,
-        amount_minor,
-        tax_category,
-        service_from,
-        service_to,
-        source_ref
-    from {{ ref('int_usage_lines_rated') }}
-    union all
-    select
-        account_id,
-        line_key,
-        line_type,
-        line_group,
-        product_code,
-        description_ko,
-        description_en,
-        quantity,
-        unit_price,
-        amount_minor,
-        tax_category,
-        service_from,
-        service_to,
-        source_ref
-    from {{ ref('int_adjustment_lines') }}
-    union all
-    select
-        account_id,
-        line_key,
-        line_type,
-        line_group,
-        product_code,
-        description_ko,
-        description_en,
-        quantity,
-        unit_price,
-        amount_minor,
-        tax_category,
-        service_from,
-        service_to,
-        source_ref
-    from {{ ref('int_late_fees') }}
+    {% for charges in [
+        'int_early_termination_charges', 'int_usage_lines_rated',
+        'int_adjustment_lines', 'int_late_fees'
+    ] %}
+        select
+            account_id,
+            line_key,
+            line_type,
+            line_group,
+            product_code,
+            description_ko,
+            description_en,
+            quantity,
+            unit_price,
+            amount_minor,
+            tax_category,
+            service_from,
+            service_to,
+            source_ref
+        from {{ ref(charges) }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 ),
 
