@@ -48,7 +48,7 @@ def statements(con: duckdb.DuckDBPyConnection, cycle_date: date) -> Iterator[Sta
         select i.*, a.name, a.address, a.customer_type, a.language, a.payment_method,
                a.card_last4, a.virtual_account_no
         from ledger.invoices as i
-        inner join marts.dim_accounts as a on i.account_id = a.account_id
+        inner join ledger.invoice_accounts as a on i.invoice_no = a.invoice_no
         where i.cycle_date = ?
         order by i.invoice_no
     """,

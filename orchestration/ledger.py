@@ -26,7 +26,8 @@ class CloseResult:
 
 
 def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult:
-    """Copy the cycle's draft invoices, lines and payments into the ledger, numbered."""
+    """Copy the cycle's draft invoices, lines, payments and the account details they
+    are issued to into the ledger, numbered."""
     con.begin()
     try:
         closed = con.execute(
@@ -73,6 +74,16 @@ def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult
                 f"where t.cycle_date = ?",
                 [cycle_date],
             )
+        con.execute(
+            "insert into ledger.invoice_accounts by name "
+            "select n.invoice_no, a.account_id, i.cycle_date, a.name, a.address, "
+            "a.customer_type, a.language, a.payment_method, a.card_last4, "
+            "a.virtual_account_no, a.business_reg_no from marts.invoices as i "
+            "inner join _numbers as n on i.invoice_no = n.draft_no "
+            "inner join marts.dim_accounts as a on i.account_id = a.account_id "
+            "where i.cycle_date = ?",
+            [cycle_date],
+        )
         count, first, last = con.execute(
             "select count(*), min(invoice_no), max(invoice_no) from _numbers"
         ).fetchall()[0]

@@ -1,4 +1,5 @@
-{#- The ledger: what closed bill runs issued. Written only by the close step of a
+{#- The ledger: what closed bill runs issued (with the account details each invoice
+    was issued to, so that its statement never changes). Written only by the close step of a
     bill run (orchestration), read by billing for balances, late fees and what was
     already billed. dbt creates the empty tables so that a new warehouse builds. -#}
 {% macro create_ledger_tables() %}
@@ -39,6 +40,19 @@
         cycle_date date not null,
         currency varchar not null,
         tax_category varchar
+    );
+    create table if not exists ledger.invoice_accounts (
+        invoice_no varchar not null,
+        account_id varchar not null,
+        cycle_date date not null,
+        name varchar,
+        address varchar,
+        customer_type varchar,
+        language varchar,
+        payment_method varchar,
+        card_last4 varchar,
+        virtual_account_no varchar,
+        business_reg_no varchar
     );
     create table if not exists ledger.invoice_payments (
         invoice_no varchar not null,

@@ -16,6 +16,7 @@ DRAFTS = [
     AssetKey(["marts", "invoices"]),
     AssetKey(["marts", "invoice_lines"]),
     AssetKey(["marts", "invoice_payments"]),
+    AssetKey(["marts", "dim_accounts"]),
 ]
 
 

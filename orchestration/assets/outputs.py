@@ -36,7 +36,7 @@ def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> Materia
 
 
 @asset(
-    deps=[CLOSED, AssetKey(["marts", "dim_accounts"])],
+    deps=[CLOSED],
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="outputs",

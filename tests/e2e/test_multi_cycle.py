@@ -29,22 +29,26 @@ def _run(inbox: Path, home: Path, cycle: str):
     return result
 
 
-def _digest(folder: Path) -> str:
-    return hashlib.sha256(
-        b"".join(p.read_bytes() for p in sorted(folder.rglob("*.csv")))
-    ).hexdigest()
+def _digest(*folders: Path) -> str:
+    files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
 
 def test_two_cycles_carry_balances_and_number_on(inbox, home, tmp_path):
     _inbox(inbox)
     _run(inbox, home, "2026-11-01")
-    november = _digest(home / "exports/2026-11-01")
+    closed = (home / "exports/2026-11-01", home / "statements/2026-11-01")
+    november = _digest(*closed)
 
-    # December's deliveries: the same snapshot, extracted again; A1 pays November's bill
+    # December's deliveries: the same snapshot, extracted again, where A1 has a new
+    # name (November's statements must not change); A1 pays November's bill
     snapshot = tmp_path / "snapshot"
     _inbox(snapshot)
     cms = snapshot / "cms" / "20261101-0001"
     files = {p.name: p.read_bytes() for p in cms.iterdir() if p.name != "_manifest.json"}
+    files["accounts.csv"] = files["accounts.csv"].replace(
+        "A1,residential,홍길동".encode(), "A1,residential,김철수".encode()
+    )
     write_delivery(inbox, "cms", "20261201-0001", files, extracted_at="2026-12-01T01:00:00+09:00")
     write_delivery(
         inbox,
@@ -93,9 +97,12 @@ def test_two_cycles_carry_balances_and_number_on(inbox, home, tmp_path):
         ("rounding", "-4.00", ""),
     ]
 
-    # the closed November is untouched by December, and by running it again
+    # the closed November (exports and statements) is untouched by December, and by
+    # running it again
     _run(inbox, home, "2026-11-01")
-    assert _digest(home / "exports/2026-11-01") == november
+    assert _digest(*closed) == november
+    december_a1 = (home / f"statements/2026-12-01/{a1['invoice_no']}.html").read_text()
+    assert "김철수" in december_a1
     numbers = [
         r["invoice_no"]
         for cycle in ("2026-11-01", "2026-12-01")

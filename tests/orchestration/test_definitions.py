@@ -36,6 +36,7 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
         AssetKey(["marts", "invoices"]),
         AssetKey(["marts", "invoice_lines"]),
         AssetKey(["marts", "invoice_payments"]),
+        AssetKey(["marts", "dim_accounts"]),
     }
     invoices_parents = graph.get(AssetKey(["marts", "invoices"])).parent_keys
     assert AssetKey(["intermediate", "int_invoice_totals_rounded"]) in invoices_parents
