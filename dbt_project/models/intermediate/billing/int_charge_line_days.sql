@@ -28,9 +28,7 @@ rental_days as (
         rental_days.service_date
     from lines
     inner join {{ ref('int_device_rental_days') }} as rental_days
-        on
-            lines.line_key = 'D:' || rental_days.device_serial || ':'
-            || cast(rental_days.rented_from as {{ dbt.type_string() }})
+        on lines.line_key = rental_days.line_key
     where lines.line_group = 2
 
 ),

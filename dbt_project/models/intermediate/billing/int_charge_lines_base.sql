@@ -48,11 +48,7 @@ rentals as (
         rental_days.account_id,
         'recurring' as line_type,
         2 as line_group,
-        'D:'
-        || rental_days.device_serial
-        || ':'
-        || cast(rental_days.rented_from as {{ dbt.type_string() }})
-            as line_key,
+        rental_days.line_key,
         cast(null as {{ dbt.type_string() }}) as subscription_id,
         products.product_code,
         products.product_type,
@@ -74,7 +70,7 @@ rentals as (
         on rental_days.account_id = billed.account_id
     cross join bill_cycle
     group by
-        rental_days.account_id, rental_days.device_serial, rental_days.rented_from,
+        rental_days.account_id, rental_days.line_key, rental_days.device_serial,
         products.product_code, products.product_type, products.name_ko, products.name_en,
         products.tax_category, products.price, billed.minor_scale, bill_cycle.days_in_period
 

@@ -2,6 +2,8 @@
     (rented_from inclusive, returned_at exclusive). Rental accrues during
     suspensions. -#}
 select
+    'D:' || devices.device_serial || ':'
+    || cast(devices.rented_from as {{ dbt.type_string() }}) as line_key,
     devices.device_serial,
     devices.account_id,
     devices.rental_product_code as product_code,

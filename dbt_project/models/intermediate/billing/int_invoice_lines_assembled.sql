@@ -10,20 +10,8 @@ with base as (
         line_type,
         line_group,
         product_code,
-        case
-            when active_days < days_in_period
-                then
-                    name_ko || ' (일할 ' || cast(active_days as {{ dbt.type_string() }})
-                    || '/' || cast(days_in_period as {{ dbt.type_string() }}) || '일)'
-            else name_ko
-        end as description_ko,
-        case
-            when active_days < days_in_period
-                then
-                    name_en || ' (prorated ' || cast(active_days as {{ dbt.type_string() }})
-                    || '/' || cast(days_in_period as {{ dbt.type_string() }}) || ' days)'
-            else name_en
-        end as description_en,
+        {{ prorated_description('name_ko', ' (일할 ', '일)') }} as description_ko,
+        {{ prorated_description('name_en', ' (prorated ', ' days)') }} as description_en,
         cast(quantity as bigint) as quantity,
         unit_price,
         amount_minor,
