@@ -6,6 +6,7 @@ Used by `cablebill run`; the same job runs from the Dagster UI.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.dbt_manifest import ensure_manifest
-from orchestration.settings import warehouse_path
+from orchestration.settings import SETTINGS_TAG, warehouse_path
 
 # The CLI prints its own progress; Dagster's console log would repeat every event.
 QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -60,8 +61,11 @@ def configure_environment(home: Path, inbox: Path) -> None:
         os.environ["DAGSTER_HOME"] = str(dagster_home)
 
 
-def run_bill_cycle(inbox: Path, cycle: date, home: Path, preview: bool = False) -> BillRunResult:
-    """Run the cycle's bill run; a preview stops at the gated drafts."""
+def run_bill_cycle(
+    inbox: Path, cycle: date, home: Path, preview: bool = False, settings: dict | None = None
+) -> BillRunResult:
+    """Run the cycle's bill run; a preview stops at the gated drafts. `settings`
+    override billing settings for this run (recorded as a run tag)."""
     configure_environment(home, inbox)
     ensure_manifest()
     from dagster import DagsterInstance
@@ -78,7 +82,11 @@ def run_bill_cycle(inbox: Path, cycle: date, home: Path, preview: bool = False) 
         log_path.parent.mkdir(exist_ok=True)
         with log_path.open("w") as log_file, contextlib.redirect_stdout(log_file):
             result = job.execute_in_process(
-                instance=instance, partition_key=key, run_config=QUIET_DAGSTER, raise_on_error=False
+                instance=instance,
+                partition_key=key,
+                run_config=QUIET_DAGSTER,
+                tags={SETTINGS_TAG: json.dumps(settings, sort_keys=True)} if settings else None,
+                raise_on_error=False,
             )
     outcome = BillRunResult(key, result.success, preview=preview, log_path=log_path)
     if not result.success:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from datetime import date
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from connectors.synthetic.generate import generate
 from orchestration.business_calendar import write_seed
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, parse_overrides
 
 log = logging.getLogger("cablebill.cli")
 
@@ -48,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
         "--preview",
         action="store_true",
         help="build and check the drafts only: no invoice numbers, no exports",
+    )
+    run.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a billing setting (docs/settings.md) for this run; repeatable",
     )
     run.add_argument(
         "--home",
@@ -91,8 +100,17 @@ def _run(args) -> int:
     if not args.inbox.is_dir():
         print(f"error: inbox {args.inbox} does not exist", file=sys.stderr)
         return 2
+    try:
+        settings = parse_overrides(args.settings)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     log.info("bill run %s: inbox %s, home %s", args.cycle, args.inbox, args.home)
-    result = run_bill_cycle(args.inbox, args.cycle, args.home, preview=args.preview)
+    for name, value in settings.items():
+        log.info("setting %s = %s for this run", name, json.dumps(value))
+    result = run_bill_cycle(
+        args.inbox, args.cycle, args.home, preview=args.preview, settings=settings
+    )
     if not result.success:
         print(f"\nbill run {result.cycle} FAILED", file=sys.stderr)
         for error in result.errors:

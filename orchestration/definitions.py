@@ -2,7 +2,7 @@
 
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
-from orchestration.assets.dbt import billing_models, dbt_resource
+from orchestration.assets.dbt import accounting_models, billing_models, dbt_resource
 from orchestration.assets.ingest import ingest
 from orchestration.assets.ledger import ledger_close
 from orchestration.assets.outputs import exports, statements
@@ -14,7 +14,8 @@ bill_run = define_asset_job(
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
     description="Ingest, build and gate the cycle's invoices, close the cycle (numbered "
-    "invoices in the ledger), write exports and statements.",
+    "invoices and credit notes in the ledger), build the journal and finance reports, "
+    "write exports and statements.",
 )
 
 bill_run_preview = define_asset_job(
@@ -26,7 +27,7 @@ bill_run_preview = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[ingest, billing_models, ledger_close, exports, statements],
+    assets=[ingest, billing_models, ledger_close, accounting_models, exports, statements],
     asset_checks=[invoice_arithmetic],
     jobs=[bill_run, bill_run_preview],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},

@@ -19,11 +19,16 @@ import pyarrow.parquet as pq
 
 @dataclass(frozen=True)
 class Export:
+    """One export: the rows of `relation` for the cycle (or, for a report, all of
+    them, as of the cycle's close), in a fixed order."""
+
     name: str
     relation: str
     columns: tuple[str, ...]
     order_by: str
     total_column: str | None = None
+    per_cycle: bool = True
+    upper_case_header: bool = False
 
 
 EXPORTS = (
@@ -72,6 +77,132 @@ EXPORTS = (
         "invoice_no, line_no",
         "amount",
     ),
+    Export(
+        "credit_notes",
+        "ledger.credit_notes",
+        (
+            "credit_note_no",
+            "invoice_no",
+            "account_id",
+            "issue_date",
+            "line_no",
+            "reason_code",
+            "supply_amount",
+            "vat_amount",
+            "total",
+        ),
+        "credit_note_no, line_no",
+        "total",
+    ),
+    Export(
+        "journal_entries",
+        "accounting.journal_entries",
+        (
+            "journal_id",
+            "line_no",
+            "posting_date",
+            "fiscal_period",
+            "gl_account",
+            "debit",
+            "credit",
+            "currency",
+            "source_type",
+            "source_id",
+            "account_id",
+            "memo",
+        ),
+        "journal_id, line_no",
+        "debit",
+    ),
+    Export(
+        "payments_applied",
+        "accounting.payments_applied",
+        ("payment_ref", "account_id", "invoice_no", "amount_applied", "applied_on"),
+        "account_id, payment_ref, invoice_no",
+        "amount_applied",
+    ),
+    Export(
+        "quarantine",
+        "ingest.quarantine as q inner join ledger.closed_deliveries as c using (feed, delivery_id)",
+        ("feed", "delivery_id", "entity", "row_number", "reason_code", "detail"),
+        "feed, delivery_id, entity, row_number, reason_code, detail",
+    ),
+    Export(
+        "gl_interface",
+        "accounting.gl_interface",
+        (
+            "status",
+            "ledger_id",
+            "accounting_date",
+            "currency_code",
+            "date_created",
+            "created_by",
+            "actual_flag",
+            "user_je_category_name",
+            "user_je_source_name",
+            "segment1",
+            "segment2",
+            "entered_dr",
+            "entered_cr",
+            "accounted_dr",
+            "accounted_cr",
+            "reference1",
+            "reference4",
+            "reference10",
+            "reference21",
+            "reference22",
+            "reference23",
+            "group_id",
+            "period_name",
+        ),
+        "reference21, line_no",
+        "entered_dr",
+        upper_case_header=True,
+    ),
+)
+
+REPORTS = (
+    Export(
+        "trial_balance",
+        "accounting.trial_balance",
+        (
+            "fiscal_period",
+            "gl_account",
+            "gl_account_name",
+            "currency",
+            "opening_balance",
+            "debit",
+            "credit",
+            "closing_balance",
+        ),
+        "fiscal_period, gl_account, currency",
+        per_cycle=False,
+    ),
+    Export(
+        "ar_rollforward",
+        "accounting.ar_rollforward",
+        (
+            "account_id",
+            "currency",
+            "fiscal_period",
+            "opening_balance",
+            "invoiced",
+            "paid",
+            "credited",
+            "written_off",
+            "closing_balance",
+        ),
+        "fiscal_period, currency, account_id",
+        per_cycle=False,
+    ),
+    Export(
+        "revenue_by_gl",
+        "accounting.revenue_by_gl",
+        ("fiscal_period", "gl_account", "role", "product_code", "currency", "net_revenue"),
+        "fiscal_period, gl_account, product_code, currency",
+        "net_revenue",
+        per_cycle=False,
+    ),
 )
 
 
@@ -85,17 +216,22 @@ class Written:
 
 
 def write_exports(con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path) -> list[Written]:
-    """Write every export of `cycle_date` under `out_dir`."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return [_write(con, export, cycle_date, out_dir) for export in EXPORTS]
+    """Write every export of `cycle_date` under `out_dir`, the finance reports as of
+    its close under `out_dir/reports`."""
+    (out_dir / "reports").mkdir(parents=True, exist_ok=True)
+    return [_write(con, export, cycle_date, out_dir) for export in EXPORTS] + [
+        _write(con, report, cycle_date, out_dir / "reports") for report in REPORTS
+    ]
 
 
 def _write(con, export: Export, cycle_date: date, out_dir: Path) -> Written:
-    columns = ", ".join(export.columns)
+    columns = ", ".join(
+        f'{c} as "{c.upper()}"' if export.upper_case_header else c for c in export.columns
+    )
+    where = "where cycle_date = $cycle" if export.per_cycle else ""
     table = con.sql(
-        f"select {columns} from {export.relation} where cycle_date = $cycle "
-        f"order by {export.order_by}",
-        params={"cycle": cycle_date},
+        f"select {columns} from {export.relation} {where} order by {export.order_by}",
+        params={"cycle": cycle_date} if export.per_cycle else None,
     ).to_arrow_table()
     csv_path, parquet_path = out_dir / f"{export.name}.csv", out_dir / f"{export.name}.parquet"
     _atomic(
@@ -105,7 +241,8 @@ def _write(con, export: Export, cycle_date: date, out_dir: Path) -> Written:
     _atomic(parquet_path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
     total = None
     if export.total_column:
-        total = str(pc.sum(table.column(export.total_column)).as_py() or 0)
+        column = export.total_column.upper() if export.upper_case_header else export.total_column
+        total = str(pc.sum(table.column(column)).as_py() or 0)
     return Written(export.name, table.num_rows, total, csv_path, parquet_path)
 
 

@@ -6,12 +6,18 @@ CABLEBILL_INBOX is where deliveries arrive. The CLI sets both; `make ui` too.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
+import yaml
 from dagster import ConfigurableResource, EnvVar
 
+from invoice_renderer.etax import Supplier
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# Run tag carrying the billing settings a run overrides (JSON), read by the dbt steps.
+SETTINGS_TAG = "cablebill/settings"
 
 
 class CablebillHome(ConfigurableResource):
@@ -22,6 +28,8 @@ class CablebillHome(ConfigurableResource):
     operator_timezone: str = "Asia/Seoul"
     operator_name: str = "케이블빌 방송"
     operator_phone: str = "1588-0000"
+    operator_business_reg_no: str = "220-81-03560"
+    operator_representative: str = "대표이사"
 
     @property
     def home_dir(self) -> Path:
@@ -45,6 +53,13 @@ class CablebillHome(ConfigurableResource):
     def operator(self) -> dict:
         return {"name": self.operator_name, "phone": self.operator_phone}
 
+    @property
+    def supplier(self) -> Supplier:
+        """The operator as the supplier on e-tax invoices."""
+        return Supplier(
+            self.operator_business_reg_no, self.operator_name, self.operator_representative
+        )
+
 
 def warehouse_path(home: Path) -> Path:
     return home / "warehouse.duckdb"
@@ -52,3 +67,28 @@ def warehouse_path(home: Path) -> Path:
 
 def home_from_env() -> CablebillHome:
     return CablebillHome(home=EnvVar("CABLEBILL_HOME"), inbox=EnvVar("CABLEBILL_INBOX"))
+
+
+def billing_settings() -> dict:
+    """The billing settings (dbt vars) and their defaults, from dbt_project.yml."""
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return project["vars"]
+
+
+def parse_overrides(pairs: list[str]) -> dict:
+    """`NAME=VALUE` pairs as settings for one run; ValueError names an unknown setting.
+
+    Values are JSON where they parse as JSON (numbers, lists), text otherwise.
+    """
+    known = billing_settings()
+    overrides = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or name not in known or name == "cycle_date":
+            settable = ", ".join(sorted(n for n in known if n != "cycle_date"))
+            raise ValueError(f"cannot set {pair!r}: settings are NAME=VALUE, one of {settable}")
+        try:
+            overrides[name] = json.loads(text)
+        except json.JSONDecodeError:
+            overrides[name] = text
+    return overrides

@@ -81,3 +81,9 @@
     {#- A date moved by `amount` days, months or years, as a date. -#}
     cast({{ dbt.dateadd(datepart, amount, date_expression) }} as date)
 {%- endmacro %}
+
+{% macro fiscal_period(date_column) -%}
+    {#- The fiscal period (YYYY-MM, calendar months) a date posts to. -#}
+    cast(extract(year from {{ date_column }}) as {{ dbt.type_string() }}) || '-'
+    || lpad(cast(extract(month from {{ date_column }}) as {{ dbt.type_string() }}), 2, '0')
+{%- endmacro %}

@@ -1,5 +1,7 @@
 {#- The ledger: what closed bill runs issued (with the account details each invoice
-    was issued to, so that its statement never changes). Written only by the close step of a
+    was issued to, so that its statement never changes), the credit notes, write-offs
+    and the payments each invoice showed, deposits held in suspense, and the
+    deliveries each close took in (whose quarantined rows its exports list). Written only by the close step of a
     bill run (orchestration), read by billing for balances, late fees and what was
     already billed. dbt creates the empty tables so that a new warehouse builds. -#}
 {% macro create_ledger_tables() %}
@@ -59,6 +61,42 @@
         account_id varchar not null,
         cycle_date date not null,
         payment_ref varchar not null,
+        amount decimal(18, 2) not null,
+        method varchar not null,
+        received_on date not null
+    );
+    create table if not exists ledger.credit_notes (
+        credit_note_no varchar not null,
+        invoice_no varchar not null,
+        account_id varchar not null,
+        cycle_date date not null,
+        issue_date date not null,
+        line_no integer not null,
+        reason_code varchar not null,
+        supply_amount decimal(18, 2) not null,
+        vat_amount decimal(18, 2) not null,
+        total decimal(18, 2) not null,
+        currency varchar not null,
+        source_ref varchar not null
+    );
+    create table if not exists ledger.write_offs (
+        account_id varchar not null,
+        cycle_date date not null,
+        written_off_on date not null,
+        oldest_invoice_no varchar not null,
+        amount decimal(18, 2) not null,
+        currency varchar not null
+    );
+    create table if not exists ledger.closed_deliveries (
+        feed varchar not null,
+        delivery_id varchar not null,
+        cycle_date date not null
+    );
+    create table if not exists ledger.suspense_payments (
+        payment_ref varchar not null,
+        virtual_account_no varchar not null,
+        cycle_date date not null,
+        received_on date not null,
         amount decimal(18, 2) not null
     );
 {% endmacro %}

@@ -1,4 +1,9 @@
-"""The dbt project as Dagster assets: models and seeds, with dbt tests as asset checks."""
+"""The dbt project as Dagster assets: models and seeds, with dbt tests as asset checks.
+
+Two selections: the billing models build the cycle's drafts before the close; the
+accounting models (tag `accounting`: journal, payment allocation, finance reports)
+read the closed ledger, so they depend on the close.
+"""
 
 import json
 import logging
@@ -9,18 +14,21 @@ from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, SETTINGS_TAG
 
 log = logging.getLogger("cablebill.dbt")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 _GROUPS = {"staging": "staging", "intermediate": "billing", "marts": "billing"}
+ACCOUNTING = "tag:accounting"
+CLOSED = AssetKey(["ledger", "close"])
 
 
 class CablebillTranslator(DagsterDbtTranslator):
     """Sources keep the keys of the assets that write them (`raw/accounts`,
-    `ledger/invoices`); models are grouped by layer."""
+    `ledger/invoices`); models are grouped by layer; accounting models follow the
+    close."""
 
     def get_asset_spec(self, manifest, unique_id, project) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -30,6 +38,8 @@ class CablebillTranslator(DagsterDbtTranslator):
         props = manifest["nodes"][unique_id]
         if props["resource_type"] == "seed":
             return spec.replace_attributes(group_name="settings")
+        if "accounting" in props["tags"]:
+            return spec.replace_attributes(group_name="accounting").merge_attributes(deps=[CLOSED])
         layer = props["fqn"][1] if len(props["fqn"]) > 2 else "marts"
         return spec.replace_attributes(group_name=_GROUPS.get(layer, "billing"))
 
@@ -44,21 +54,41 @@ def dbt_resource() -> DbtCliResource:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    exclude=ACCOUNTING,
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
 )
 def billing_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """Build the cycle's drafts: seeds, staging, rating and invoice marts, with their tests."""
+    yield from _build(context, dbt, "the drafts")
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=ACCOUNTING,
+    name="accounting_models",
+    partitions_def=bill_cycles,
+    dagster_dbt_translator=CablebillTranslator(),
+    backfill_policy=one_cycle_per_run,
+)
+def accounting_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """Build the journal, payment allocations and finance reports from the closed ledger."""
+    yield from _build(context, dbt, "the journal and reports")
+
+
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, what: str):
     cycle = context.partition_key
-    log.info("dbt: building the drafts of cycle %s", cycle)
+    settings = json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
+    log.info("dbt: building %s of cycle %s", what, cycle)
     built = checks = 0
     failed: list[str] = []
     invocation = dbt.cli(
         [
             "build",
             "--vars",
-            json.dumps({"cycle_date": cycle}),
+            json.dumps(settings | {"cycle_date": cycle}),
             "--exclude-resource-type",
             "unit_test",
         ],

@@ -17,6 +17,9 @@ DRAFTS = [
     AssetKey(["marts", "invoice_lines"]),
     AssetKey(["marts", "invoice_payments"]),
     AssetKey(["marts", "dim_accounts"]),
+    AssetKey(["marts", "credit_notes"]),
+    AssetKey(["marts", "write_offs"]),
+    AssetKey(["marts", "payments_suspense"]),
 ]
 
 
@@ -28,7 +31,8 @@ DRAFTS = [
     key=AssetKey(["ledger", "close"]),
 )
 def ledger_close(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
-    """Number the cycle's invoices and write them to the ledger, once per cycle."""
+    """Number the cycle's invoices and credit notes and write them to the ledger with
+    its write-offs and suspense, once per cycle."""
     cycle = date.fromisoformat(context.partition_key)
     with duckdb.connect(str(cablebill.warehouse)) as con:
         result = close_cycle(con, cycle)

@@ -26,39 +26,44 @@ from tests.e2e import cablebill, read_csv
 pytestmark = pytest.mark.slow
 
 
+def cms_snapshot(
+    extra_accounts: list[dict] = (),
+    extra_products: list[dict] = (),
+    a1_name: str = "홍길동",
+    nets_end: str | None = None,
+    lics_end: str | None = None,
+) -> dict[str, list[dict]]:
+    """The small CMS snapshot these bills were computed from; later cycles rename A1
+    and end subscriptions."""
+
+    def ended(end: str | None) -> dict:
+        return {"end_date": end, "termination_reason": "customer_request"} if end else {}
+
+    return {
+        "accounts.csv": [
+            account("A1", name=a1_name),
+            account("A2", language="en"),
+            account("A3", bill_cycle_day=15),
+            *extra_accounts,
+        ],
+        "products.csv": [
+            product("BASE", 13200),
+            product("NET", 27500, product_type="internet", gl_revenue_account="410300"),
+            product("LIC", 2500, product_type="addon", tax_category="exempt"),
+            *extra_products,
+        ],
+        "subscriptions.csv": [
+            subscription("S1", "A1", "BASE", "2025-03-01"),
+            subscription("S2", "A1", "NET", "2026-10-19", **ended(nets_end)),
+            subscription("S3", "A2", "BASE", "2025-03-01", **ended("2026-10-11")),
+            subscription("S4", "A2", "LIC", "2025-03-01", **ended(lics_end)),
+            subscription("S5", "A3", "BASE", "2025-03-01"),
+        ],
+    }
+
+
 def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
-    write_delivery(
-        inbox,
-        "cms",
-        "20261101-0001",
-        {
-            "accounts.csv": [
-                account("A1"),
-                account("A2", language="en"),
-                account("A3", bill_cycle_day=15),
-                *extra_accounts,
-            ],
-            "products.csv": [
-                product("BASE", 13200),
-                product("NET", 27500, product_type="internet", gl_revenue_account="410300"),
-                product("LIC", 2500, product_type="addon", tax_category="exempt"),
-            ],
-            "subscriptions.csv": [
-                subscription("S1", "A1", "BASE", "2025-03-01"),
-                subscription("S2", "A1", "NET", "2026-10-19"),
-                subscription(
-                    "S3",
-                    "A2",
-                    "BASE",
-                    "2025-03-01",
-                    end_date="2026-10-11",
-                    termination_reason="customer_request",
-                ),
-                subscription("S4", "A2", "LIC", "2025-03-01"),
-                subscription("S5", "A3", "BASE", "2025-03-01"),
-            ],
-        },
-    )
+    write_delivery(inbox, "cms", "20261101-0001", cms_snapshot(extra_accounts))
 
 
 def _run(inbox: Path, home: Path, *flags: str):

@@ -1,30 +1,54 @@
-"""Two consecutive cycles: numbers continue gapless, balances carry, a late fee once.
+"""Three consecutive cycles with payments in between, computed by hand.
 
-Cycle 2026-11-01 bills A1 27,200 and A2 7,180 (tests/e2e/test_bill_run.py).
-Cycle 2026-12-01 (November, 30 days), computed by hand:
-A1 paid 27,200 on Nov 20: 13,200 + 27,500 = 40,700, VAT 4,070, 44,770;
-   amount due 27,200 - 27,200 + 44,770 = 44,770; no late fee.
+Cycle 2026-11-01 bills A1 27,200 and A2 7,180 (tests/e2e/test_bill_run.py), due
+2026-11-23.
+
+Between it and 2026-12-01: A1 pays 27,200 by card (Nov 20); support credits A1
+1,000 (taxable) against INV-2026-00000001; a VOD purchase of A1 dated Oct 20 (a
+closed period) arrives late; A1 is renamed.
+Cycle 2026-12-01 (November, 30 days):
+A1 13,200 + 27,500 + late VOD 5,500 (a correction line) = 46,200, VAT 4,620,
+   50,820. Credit note CN-2026-00000001: 1,000 + VAT 100 = 1,100. Payments and
+   credits 27,200 + 1,100 = 28,300; amount due 27,200 - 28,300 + 50,820 = 49,720.
 A2 paid nothing: LIC 2,500 (VAT-exempt); late fee 2% of the unpaid 7,180 = 143.6
-   -> 144 (half up, untaxed); 2,644 -> 2,640 (rounding -4); amount due
-   7,180 + 2,640 = 9,820.
+   -> 144 (half up, untaxed); 2,644 -> 2,640 (rounding -4); amount due 9,820.
+Both due 2026-12-21.
+
+Between it and 2027-01-01: A1 pays 49,720 by card (Dec 20) and is refunded 1,000
+(Dec 22); a deposit of 5,000 arrives for an unknown virtual account (Dec 10); the
+CMS now says A1's NET ended 2026-11-26 (backdated) and A2's LIC 2026-12-01.
+Cycle 2027-01-01 (December, 31 days), run with write_off_days=30:
+A1 BASE 13,200; NET billed 30 days of November on INV-2026-00000003, 5 no longer
+   covered: -(27,500 x 5 / 30 = 4,583.33) = -4,583; late fee 2% of the 1,000 still
+   unpaid of INV-2026-00000003 = 20; VAT floor((13,200 - 4,583) x 0.1) = 861;
+   9,498 -> 9,490 (rounding -8); amount due 49,720 - 48,720 + 9,490 = 10,490.
+A2 owes 9,820, its oldest unpaid invoice due 2026-11-23, 39 days ago (>= 30):
+   written off; no late fee, no charges; amount due 0.
+AR roll-forward (posting dates): 2026-11 invoiced 34,380, paid 27,200 -> 7,180;
+2026-12 invoiced 53,460, paid 48,720, credited 1,100 -> 10,820; 2027-01 invoiced
+9,490, written off 9,820 -> 10,490 = A1's amount due + A2's 0.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.deliveries import write_delivery
+from tests.deliveries import product, write_delivery
 from tests.e2e import cablebill, read_csv
-from tests.e2e.test_bill_run import _inbox
+from tests.e2e.test_bill_run import _inbox, cms_snapshot
 
 pytestmark = pytest.mark.slow
 
+CYCLES = ("2026-11-01", "2026-12-01", "2027-01-01")
 
-def _run(inbox: Path, home: Path, cycle: str):
-    result = cablebill("run", "--inbox", str(inbox), "--cycle", cycle, "--home", str(home))
+
+def _run(inbox: Path, home: Path, cycle: str, *flags: str):
+    result = cablebill("run", "--inbox", str(inbox), "--cycle", cycle, "--home", str(home), *flags)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -34,78 +58,272 @@ def _digest(*folders: Path) -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
 
-def test_two_cycles_carry_balances_and_number_on(inbox, home, tmp_path):
-    _inbox(inbox)
-    _run(inbox, home, "2026-11-01")
-    closed = (home / "exports/2026-11-01", home / "statements/2026-11-01")
-    november = _digest(*closed)
+def _cms(inbox: Path, delivery_id: str, extracted_at: str, **changes) -> None:
+    """test_bill_run's CMS snapshot, with A1 renamed and a VOD product."""
+    vod = product("VOD", 0, product_type="vod", charge_type="usage", gl_revenue_account="410700")
+    files = cms_snapshot(extra_products=[vod], a1_name="김철수", **changes)
+    write_delivery(inbox, "cms", delivery_id, files, extracted_at=extracted_at)
 
-    # December's deliveries: the same snapshot, extracted again, where A1 has a new
-    # name (November's statements must not change); A1 pays November's bill
-    snapshot = tmp_path / "snapshot"
-    _inbox(snapshot)
-    cms = snapshot / "cms" / "20261101-0001"
-    files = {p.name: p.read_bytes() for p in cms.iterdir() if p.name != "_manifest.json"}
-    files["accounts.csv"] = files["accounts.csv"].replace(
-        "A1,residential,홍길동".encode(), "A1,residential,김철수".encode()
-    )
-    write_delivery(inbox, "cms", "20261201-0001", files, extracted_at="2026-12-01T01:00:00+09:00")
+
+def _card(txn_id: str, amount: int, processed_at: str) -> dict:
+    return {
+        "txn_id": txn_id,
+        "account_id": "A1",
+        "amount": amount,
+        "currency": "KRW",
+        "status": "approved",
+        "method": "card",
+        "processed_at": processed_at,
+    }
+
+
+def _december_deliveries(inbox: Path) -> None:
+    _cms(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
     write_delivery(
         inbox,
         "payments",
         "20261201-0001",
+        {"card_settlements.csv": [_card("T-1", 27200, "2026-11-20T10:00:00+09:00")]},
+        extracted_at="2026-12-01T03:00:00+09:00",
+    )
+    write_delivery(
+        inbox,
+        "crm",
+        "20261201-0001",
         {
-            "card_settlements.csv": [
+            "adjustments.csv": [
                 {
-                    "txn_id": "T-1",
+                    "adjustment_id": "ADJ-1",
                     "account_id": "A1",
-                    "amount": 27200,
-                    "currency": "KRW",
-                    "status": "approved",
-                    "method": "card",
-                    "processed_at": "2026-11-20T10:00:00+09:00",
-                },
+                    "invoice_no": "INV-2026-00000001",
+                    "kind": "credit",
+                    "amount": 1000,
+                    "taxable": "true",
+                    "reason_code": "SERVICE_FAULT",
+                    "ticket_id": "TK-1",
+                    "approved_at": "2026-11-25T10:00:00+09:00",
+                }
             ]
         },
         extracted_at="2026-12-01T03:00:00+09:00",
     )
-    _run(inbox, home, "2026-12-01")
+    write_delivery(
+        inbox,
+        "headend",
+        "20261201-0001",
+        {
+            "vod_purchases.csv": [
+                {
+                    "event_id": "V-LATE",
+                    "account_id": "A1",
+                    "title_id": "M1",
+                    "title_name": "늦게 온 영화",
+                    "purchase_type": "purchase",
+                    "price_tier": "standard",
+                    "list_price": 5500,
+                    "event_ts": "2026-10-20T20:00:00+09:00",
+                }
+            ]
+        },
+        extracted_at="2026-12-01T02:00:00+09:00",
+    )
 
-    december = {r["account_id"]: r for r in read_csv(home / "exports/2026-12-01/invoices.csv")}
+
+def _january_deliveries(inbox: Path) -> None:
+    _cms(
+        inbox,
+        "20270101-0001",
+        "2027-01-01T01:00:00+09:00",
+        nets_end="2026-11-26",
+        lics_end="2026-12-01",
+    )
+    write_delivery(
+        inbox,
+        "payments",
+        "20270101-0001",
+        {
+            "card_settlements.csv": [_card("T-2", 49720, "2026-12-20T10:00:00+09:00")],
+            "refunds.csv": [
+                {
+                    "refund_id": "R-1",
+                    "account_id": "A1",
+                    "amount": 1000,
+                    "kind": "refund",
+                    "original_txn_id": "T-2",
+                    "processed_at": "2026-12-22T10:00:00+09:00",
+                }
+            ],
+            "va_deposits.csv": [
+                {
+                    "deposit_id": "D-1",
+                    "virtual_account_no": "99999999999",
+                    "amount": 5000,
+                    "depositor_name": "홍길동",
+                    "deposited_at": "2026-12-10T10:00:00+09:00",
+                }
+            ],
+        },
+        extracted_at="2027-01-01T03:00:00+09:00",
+    )
+
+
+def _invoices(home: Path, cycle: str) -> dict[str, dict]:
+    return {r["account_id"]: r for r in read_csv(home / f"exports/{cycle}/invoices.csv")}
+
+
+def _lines(home: Path, cycle: str, invoice_no: str) -> list[tuple]:
+    return [
+        (r["line_type"], r["product_code"], r["amount"], r["source_ref"])
+        for r in read_csv(home / f"exports/{cycle}/invoice_lines.csv")
+        if r["invoice_no"] == invoice_no
+    ]
+
+
+def _money(invoice: dict) -> tuple:
+    keys = ("current_charges", "previous_balance", "payments_and_credits", "amount_due")
+    return tuple(invoice[k] for k in keys)
+
+
+def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, home):
+    _inbox(inbox)
+    _run(inbox, home, CYCLES[0])
+    november = _digest(home / "exports" / CYCLES[0], home / "statements" / CYCLES[0])
+
+    _december_deliveries(inbox)
+    _run(inbox, home, CYCLES[1])
+    december = _invoices(home, CYCLES[1])
     a1, a2 = december["A1"], december["A2"]
     assert (a1["invoice_no"], a2["invoice_no"]) == ("INV-2026-00000003", "INV-2026-00000004")
-    assert (
-        a1["current_charges"],
-        a1["previous_balance"],
-        a1["payments_and_credits"],
-        a1["amount_due"],
-    ) == ("44770.00", "27200.00", "27200.00", "44770.00")
-    assert (
-        a2["current_charges"],
-        a2["previous_balance"],
-        a2["payments_and_credits"],
-        a2["amount_due"],
-    ) == ("2640.00", "7180.00", "0.00", "9820.00")
-    a2_lines = [
-        (r["line_type"], r["amount"], r["source_ref"])
-        for r in read_csv(home / "exports/2026-12-01/invoice_lines.csv")
-        if r["invoice_no"] == a2["invoice_no"]
+    assert _money(a1) == ("50820.00", "27200.00", "28300.00", "49720.00")
+    assert _money(a2) == ("2640.00", "7180.00", "0.00", "9820.00")
+    assert _lines(home, CYCLES[1], a1["invoice_no"]) == [
+        ("recurring", "BASE", "13200.00", "S1"),
+        ("recurring", "NET", "27500.00", "S2"),
+        ("correction", "VOD", "5500.00", "V-LATE"),
+        ("vat", "", "4620.00", ""),
     ]
-    assert a2_lines == [
-        ("recurring", "2500.00", "S4"),
-        ("late_fee", "144.00", "INV-2026-00000002"),
-        ("rounding", "-4.00", ""),
+    assert _lines(home, CYCLES[1], a2["invoice_no"]) == [
+        ("recurring", "LIC", "2500.00", "S4"),
+        ("late_fee", "", "144.00", "INV-2026-00000002"),
+        ("rounding", "", "-4.00", ""),
+    ]
+    credit_notes = read_csv(home / f"exports/{CYCLES[1]}/credit_notes.csv")
+    assert [
+        (c["credit_note_no"], c["invoice_no"], c["supply_amount"], c["vat_amount"], c["total"])
+        for c in credit_notes
+    ] == [("CN-2026-00000001", "INV-2026-00000001", "1000.00", "100.00", "1100.00")]
+    # the closed November is untouched: its invoice, lines and statements
+    assert _digest(home / "exports" / CYCLES[0], home / "statements" / CYCLES[0]) == november
+
+    _january_deliveries(inbox)
+    _run(inbox, home, CYCLES[2], "--set", "write_off_days=30")
+    january = _invoices(home, CYCLES[2])
+    a1, a2 = january["A1"], january["A2"]
+    assert (a1["invoice_no"], a2["invoice_no"]) == ("INV-2027-00000001", "INV-2027-00000002")
+    assert _money(a1) == ("9490.00", "49720.00", "48720.00", "10490.00")
+    assert _money(a2) == ("0.00", "9820.00", "9820.00", "0.00")
+    a1_lines = [
+        r
+        for r in read_csv(home / f"exports/{CYCLES[2]}/invoice_lines.csv")
+        if r["invoice_no"] == a1["invoice_no"]
+    ]
+    assert [(r["line_type"], r["product_code"], r["amount"]) for r in a1_lines] == [
+        ("recurring", "BASE", "13200.00"),
+        ("correction", "NET", "-4583.00"),
+        ("late_fee", "", "20.00"),
+        ("vat", "", "861.00"),
+        ("rounding", "", "-8.00"),
+    ]
+    correction = a1_lines[1]
+    assert correction["source_ref"] == "RERATE:INV-2026-00000003:2"
+    assert correction["quantity"] == "5"
+    assert correction["description_en"] == (
+        "Backdated change: NET product (INV-2026-00000003, end date none -> 2026-11-26)"
+    )
+    assert _lines(home, CYCLES[2], a2["invoice_no"]) == []
+
+    journal = [r for c in CYCLES for r in read_csv(home / f"exports/{c}/journal_entries.csv")]
+    _assert_every_journal_balances(journal)
+    by_role = _gl_balances(journal)
+    # the AR control account equals what customers owe (A1 10,490, A2 0)
+    assert by_role["110100"] == Decimal("10490")
+    assert by_role.get("215000", Decimal(0)) == 0
+    assert by_role["835000"] == Decimal("9820")  # the write-off
+    assert by_role["219000"] == Decimal("-5000")  # the deposit in suspense
+    assert _journal(journal, "CN:CN-2026-00000001") == [
+        ("110100", "0.00", "1100.00"),
+        ("419200", "1000.00", "0.00"),
+        ("255000", "100.00", "0.00"),
+    ]
+    assert _journal(journal, "PAY:REFUND:R-1") == [
+        ("110310", "0.00", "1000.00"),
+        ("110100", "1000.00", "0.00"),
     ]
 
-    # the closed November (exports and statements) is untouched by December, and by
-    # running it again
-    _run(inbox, home, "2026-11-01")
-    assert _digest(*closed) == november
-    december_a1 = (home / f"statements/2026-12-01/{a1['invoice_no']}.html").read_text()
-    assert "김철수" in december_a1
-    numbers = [
-        r["invoice_no"]
-        for cycle in ("2026-11-01", "2026-12-01")
-        for r in read_csv(home / f"exports/{cycle}/invoices.csv")
+    rollforward = {
+        (r["account_id"], r["fiscal_period"]): tuple(
+            r[k]
+            for k in (
+                "opening_balance",
+                "invoiced",
+                "paid",
+                "credited",
+                "written_off",
+                "closing_balance",
+            )
+        )
+        for r in read_csv(home / f"exports/{CYCLES[2]}/reports/ar_rollforward.csv")
+    }
+    assert rollforward[("*", "2026-11")] == (
+        "0.00", "34380.00", "27200.00", "0.00", "0.00", "7180.00",
+    )  # fmt: skip
+    assert rollforward[("*", "2026-12")] == (
+        "7180.00", "53460.00", "48720.00", "1100.00", "0.00", "10820.00",
+    )  # fmt: skip
+    assert rollforward[("*", "2027-01")] == (
+        "10820.00", "9490.00", "0.00", "0.00", "9820.00", "10490.00",
+    )  # fmt: skip
+    assert rollforward[("A2", "2027-01")][-1] == "0.00"
+
+    applied = [
+        (r["payment_ref"], r["invoice_no"], r["amount_applied"], r["applied_on"])
+        for c in CYCLES
+        for r in read_csv(home / f"exports/{c}/payments_applied.csv")
     ]
-    assert numbers == [f"INV-2026-{n:08d}" for n in range(1, 5)]
+    assert applied == [
+        ("CARD:T-1", "INV-2026-00000001", "27200.00", "2026-11-20"),
+        ("CARD:T-2", "INV-2026-00000003", "49720.00", "2026-12-20"),
+    ]
+
+    # closed cycles run again change nothing, byte for byte, and consume no numbers
+    closed = home / "exports" / CYCLES[1], home / "statements" / CYCLES[1]
+    before = _digest(*closed)
+    _run(inbox, home, CYCLES[1])
+    assert _digest(*closed) == before
+    numbers = [r["invoice_no"] for c in CYCLES for r in _invoices(home, c).values()]
+    assert sorted(numbers) == [f"INV-2026-{n:08d}" for n in range(1, 5)] + [
+        f"INV-2027-{n:08d}" for n in range(1, 3)
+    ]
+
+
+def _assert_every_journal_balances(journal: list[dict]) -> None:
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for r in journal:
+        sums[r["journal_id"]][0] += Decimal(r["debit"])
+        sums[r["journal_id"]][1] += Decimal(r["credit"])
+    unbalanced = {j: s for j, s in sums.items() if s[0] != s[1]}
+    assert not unbalanced
+    assert len(sums) > 10
+
+
+def _gl_balances(journal: list[dict]) -> dict[str, Decimal]:
+    balances: dict[str, Decimal] = defaultdict(Decimal)
+    for r in journal:
+        balances[r["gl_account"]] += Decimal(r["debit"]) - Decimal(r["credit"])
+    return balances
+
+
+def _journal(journal: list[dict], journal_id: str) -> list[tuple]:
+    return [
+        (r["gl_account"], r["debit"], r["credit"]) for r in journal if r["journal_id"] == journal_id
+    ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from dagster import AssetKey
 
 from orchestration.definitions import defs
+from orchestration.settings import parse_overrides
 
 
 def test_definitions_load_with_the_bill_run_job(monkeypatch, tmp_path):
@@ -28,16 +30,29 @@ def test_definitions_load_with_the_bill_run_job(monkeypatch, tmp_path):
 
 
 def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
+    """Drafts -> close -> journal -> exports: the accounting models run after the close."""
     graph = defs.resolve_asset_graph()
     checks = {c.name for c in graph.asset_check_keys}
     assert "unique_invoices_invoice_no" in checks
-    assert graph.get(AssetKey(["exports"])).parent_keys == {AssetKey(["ledger", "close"])}
-    assert graph.get(AssetKey(["ledger", "close"])).parent_keys == {
-        AssetKey(["marts", "invoices"]),
-        AssetKey(["marts", "invoice_lines"]),
-        AssetKey(["marts", "invoice_payments"]),
-        AssetKey(["marts", "dim_accounts"]),
+    closed = AssetKey(["ledger", "close"])
+    assert graph.get(closed).parent_keys == {
+        AssetKey(["marts", name])
+        for name in (
+            "invoices",
+            "invoice_lines",
+            "invoice_payments",
+            "dim_accounts",
+            "credit_notes",
+            "write_offs",
+            "payments_suspense",
+        )
     }
+    # the journal and reports are built from the closed ledger, and exported
+    journal = AssetKey(["accounting", "journal_entries"])
+    assert closed in graph.get(AssetKey(["accounting", "int_journal_postings"])).parent_keys
+    assert AssetKey(["accounting", "int_journal_postings"]) in graph.get(journal).parent_keys
+    assert {closed, journal} <= graph.get(AssetKey(["exports"])).parent_keys
+    assert "journals_balance_journal_entries_" in {c.name for c in graph.asset_check_keys}
     invoices_parents = graph.get(AssetKey(["marts", "invoices"])).parent_keys
     assert AssetKey(["intermediate", "int_invoice_totals_rounded"]) in invoices_parents
 
@@ -47,3 +62,14 @@ def test_the_invoice_gate_is_a_blocking_check_in_front_of_the_outputs():
     (key,) = [c for c in graph.asset_check_keys if c.name == "invoice_arithmetic"]
     assert key.asset_key == AssetKey(["marts", "invoices"])
     assert graph.get_check_spec(key).blocking
+
+
+def test_a_run_can_override_a_setting_and_an_unknown_one_is_refused():
+    assert parse_overrides(["write_off_days=30", 'etc_exempt_reasons=["moved"]']) == {
+        "write_off_days": 30,
+        "etc_exempt_reasons": ["moved"],
+    }
+    with pytest.raises(ValueError, match="write_off_dayz"):
+        parse_overrides(["write_off_dayz=30"])
+    with pytest.raises(ValueError, match="cycle_date"):
+        parse_overrides(["cycle_date=2026-11-01"])

@@ -1,6 +1,7 @@
 {% test invoice_totals_reconcile(model) %}
-{#- Every invoice equals the sum of its lines, and supply + VAT + rounding equals
-    its current charges. Returns the invoices that break either rule. -#}
+{#- Every invoice equals the sum of its lines (none for an invoice that only
+    carries a balance), and supply + VAT + rounding equals its current charges.
+    Returns the invoices that break either rule. -#}
 with line_totals as (
     select
         invoice_no,
@@ -19,10 +20,9 @@ from {{ model }} as invoices
 left join line_totals
     on invoices.invoice_no = line_totals.invoice_no
 where
-    line_totals.lines_total is null
-    or line_totals.lines_total <> invoices.current_charges
+    coalesce(line_totals.lines_total, 0) <> invoices.current_charges
     or invoices.supply_amount + invoices.vat_amount + invoices.rounding_amount
     <> invoices.current_charges
-    or line_totals.vat_total <> invoices.vat_amount
-    or line_totals.rounding_total <> invoices.rounding_amount
+    or coalesce(line_totals.vat_total, 0) <> invoices.vat_amount
+    or coalesce(line_totals.rounding_total, 0) <> invoices.rounding_amount
 {% endtest %}

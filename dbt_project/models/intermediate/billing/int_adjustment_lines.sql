@@ -1,7 +1,8 @@
 {#- Support adjustments approved before the period's end and not yet on a closed
     invoice: a credit is a negative line, a debit a positive correction. Their
     amount is a supply amount: taxable ones are taxed with the invoice (standard
-    category), others carry no VAT. -#}
+    category), others carry no VAT. Credits naming a closed invoice are credit notes
+    instead (int_credit_note_lines). -#}
 with billed_before as (
 
     select distinct source_ref as adjustment_id
@@ -36,4 +37,10 @@ where
     adjustments.approved_date < bill_cycle.period_end
     and 'ADJ:' || adjustments.adjustment_id not in (
         select billed_before.adjustment_id from billed_before
+    )
+    and 'ADJ:' || adjustments.adjustment_id not in (
+        select credit_notes.source_ref
+        from {{ ref('int_ledger_credit_notes_before_cycle') }} as credit_notes
+        union all
+        select credit_notes.source_ref from {{ ref('int_credit_note_lines') }} as credit_notes
     )

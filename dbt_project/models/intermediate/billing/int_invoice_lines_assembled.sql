@@ -1,7 +1,7 @@
 {#- Every line of every invoice before tax, numbered: each charge followed by its
     discounts (in stack order) and credits, charges ordered by kind (monthly,
-    rentals, annual, one-time, early termination, VOD, PPV, data, adjustments,
-    late fees) and then by what they bill. -#}
+    rentals, annual, one-time, early termination, VOD, PPV, data, adjustments and
+    corrections, late fees) and then by what they bill. -#}
 with base as (
 
     select
@@ -27,7 +27,7 @@ other_charges as (
 
     {% for charges in [
         'int_early_termination_charges', 'int_usage_lines_rated',
-        'int_adjustment_lines', 'int_late_fees'
+        'int_adjustment_lines', 'int_recurring_corrections', 'int_late_fees'
     ] %}
         select
             account_id,

@@ -1,7 +1,7 @@
 {#- A late fee of late_fee_pct of what is still unpaid of the previous invoice's own
     charges, at the first bill run after its due date, rounded half up; untaxed.
     Payments go to the oldest debt first, so they cover the balance the previous
-    invoice carried before its own charges. -#}
+    invoice carried before its own charges. None on a balance written off at this run. -#}
 with balances as (
 
     select
@@ -15,6 +15,9 @@ with balances as (
     where
         balances.previous_invoice_no is not null
         and balances.previous_due_date < bill_cycle.issue_date
+        and balances.account_id not in (
+            select write_offs.account_id from {{ ref('int_write_offs') }} as write_offs
+        )
 
 )
 

@@ -41,7 +41,7 @@ billed_before as (
 
     select distinct source_ref as event_id
     from {{ ref('int_ledger_invoice_lines_before_cycle') }}
-    where line_type = 'usage'
+    where line_type in ('usage', 'correction')
 
 )
 

@@ -1,7 +1,8 @@
 {#- Usage lines: each VOD and PPV purchase at its list price (standard-tier VOD
     rentals free up to the included views of the period, in event order), and data
     overage per period: started GB over the allowance, rated on graduated tiers and
-    capped. A late period's data is rated again and the difference billed. -#}
+    capped. Usage of a closed period (late events, a late period's data rated again
+    with the difference billed) is a correction line naming it as late usage. -#}
 with held as (
 
     select * from {{ ref('int_usage_products_held') }}
@@ -50,7 +51,7 @@ events as (
 
     select
         events.account_id,
-        'usage' as line_type,
+        case when events.is_late then 'correction' else 'usage' end as line_type,
         case when events.usage_kind = 'vod' then 6 else 7 end as line_group,
         'U:' || events.event_id as line_key,
         upper(events.usage_kind) as product_code,
@@ -167,7 +168,7 @@ data_billed_before as (
         service_from as usage_period_start,
         sum(amount) as billed_amount
     from {{ ref('int_ledger_invoice_lines_before_cycle') }}
-    where line_type = 'usage' and product_code = 'DATA'
+    where line_type in ('usage', 'correction') and product_code = 'DATA'
     group by account_id, service_from
 
 ),
@@ -176,7 +177,10 @@ data_lines as (
 
     select
         data_rated.account_id,
-        'usage' as line_type,
+        case
+            when data_rated.usage_period_start < bill_cycle.period_start then 'correction'
+            else 'usage'
+        end as line_type,
         8 as line_group,
         'G:' || cast(data_rated.usage_period_start as {{ dbt.type_string() }}) as line_key,
         'DATA' as product_code,

@@ -13,7 +13,9 @@ select
     received.account_id,
     bill_cycle.cycle_date,
     received.payment_ref,
-    cast(received.amount as decimal(18, 2)) as amount
+    cast(received.amount as decimal(18, 2)) as amount,
+    received.method,
+    received.received_on
 from {{ ref('int_payments_received') }} as received
 inner join {{ ref('int_accounts_billed') }} as billed
     on received.account_id = billed.account_id

@@ -8,7 +8,8 @@
 }}
 
 {#- One invoice per billed account with any charge or any open balance in the
-    cycle: amount_due = previous_balance - payments_and_credits + current_charges.
+    cycle: amount_due = previous_balance - payments_and_credits + current_charges,
+    where payments and credits include credit notes and a balance written off.
     Drafts carry a draft number; finalisation assigns the numbered series. -#}
 with billed as (
 
@@ -37,10 +38,12 @@ invoiced as (
         coalesce(totals.rounding_minor, 0) as rounding_minor,
         coalesce(totals.current_charges_minor, 0) as current_charges_minor,
         balances.previous_balance,
-        balances.payments_and_credits
+        balances.payments_and_credits + coalesce(write_offs.amount, 0) as payments_and_credits
     from balances
     left join totals
         on balances.account_id = totals.account_id
+    left join {{ ref('int_write_offs') }} as write_offs
+        on balances.account_id = write_offs.account_id
     where
         totals.account_id is not null
         or balances.previous_balance <> 0

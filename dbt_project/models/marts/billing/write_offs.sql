@@ -1,0 +1,21 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='cycle_date',
+        on_schema_change='fail',
+    )
+}}
+
+{#- Balances the cycle's bill run writes off (bad debt), per account. -#}
+select
+    write_offs.account_id,
+    bill_cycle.cycle_date,
+    write_offs.written_off_on,
+    write_offs.oldest_invoice_no,
+    cast(write_offs.amount as decimal(18, 2)) as amount,
+    billed.currency
+from {{ ref('int_write_offs') }} as write_offs
+inner join {{ ref('int_accounts_billed') }} as billed
+    on write_offs.account_id = billed.account_id
+cross join {{ ref('int_bill_cycle') }} as bill_cycle
