@@ -1,8 +1,9 @@
 """The dbt project as Dagster assets: models and seeds, with dbt tests as asset checks.
 
 Two selections: the billing models build the cycle's drafts before the close; the
-accounting models (tag `accounting`: journal, payment allocation, finance reports)
-read the closed ledger, so they depend on the close.
+models tagged `after_close` (the journal, payment allocation and finance reports in
+`accounting`, the exported quarantine in `outputs`) read the closed ledger, so they
+depend on the close.
 """
 
 import json
@@ -21,14 +22,14 @@ log = logging.getLogger("cablebill.dbt")
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 _GROUPS = {"staging": "staging", "intermediate": "billing", "marts": "billing"}
-ACCOUNTING = "tag:accounting"
+AFTER_CLOSE = "tag:after_close"
 CLOSED = AssetKey(["ledger", "close"])
 
 
 class CablebillTranslator(DagsterDbtTranslator):
     """Sources keep the keys of the assets that write them (`raw/accounts`,
-    `ledger/invoices`); models are grouped by layer; accounting models follow the
-    close."""
+    `ledger/invoices`); models are grouped by layer; models tagged after_close follow
+    the close."""
 
     def get_asset_spec(self, manifest, unique_id, project) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -38,9 +39,9 @@ class CablebillTranslator(DagsterDbtTranslator):
         props = manifest["nodes"][unique_id]
         if props["resource_type"] == "seed":
             return spec.replace_attributes(group_name="settings")
-        if "accounting" in props["tags"]:
-            return spec.replace_attributes(group_name="accounting").merge_attributes(deps=[CLOSED])
         layer = props["fqn"][1] if len(props["fqn"]) > 2 else "marts"
+        if "after_close" in props["tags"]:
+            return spec.replace_attributes(group_name=layer).merge_attributes(deps=[CLOSED])
         return spec.replace_attributes(group_name=_GROUPS.get(layer, "billing"))
 
 
@@ -54,7 +55,7 @@ def dbt_resource() -> DbtCliResource:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=ACCOUNTING,
+    exclude=AFTER_CLOSE,
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
@@ -67,14 +68,15 @@ def billing_models(context: AssetExecutionContext, dbt: DbtCliResource):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    select=ACCOUNTING,
+    select=AFTER_CLOSE,
     name="accounting_models",
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
 )
 def accounting_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """Build the journal, payment allocations and finance reports from the closed ledger."""
+    """Build the journal, payment allocations, finance reports and the exported
+    quarantine from the closed ledger."""
     yield from _build(context, dbt, "the journal and reports")
 
 

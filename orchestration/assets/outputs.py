@@ -14,21 +14,24 @@ from orchestration.settings import CablebillHome
 log = logging.getLogger("cablebill.outputs")
 
 CLOSED = AssetKey(["ledger", "close"])
-JOURNAL = [
-    AssetKey(["accounting", name])
-    for name in (
-        "journal_entries",
-        "payments_applied",
-        "gl_interface",
-        "trial_balance",
-        "ar_rollforward",
-        "revenue_by_gl",
-    )
+AFTER_CLOSE = [
+    *(
+        AssetKey(["accounting", name])
+        for name in (
+            "journal_entries",
+            "payments_applied",
+            "gl_interface",
+            "trial_balance",
+            "ar_rollforward",
+            "revenue_by_gl",
+        )
+    ),
+    AssetKey(["outputs", "quarantine"]),
 ]
 
 
 @asset(
-    deps=[CLOSED, *JOURNAL],
+    deps=[CLOSED, *AFTER_CLOSE],
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="outputs",

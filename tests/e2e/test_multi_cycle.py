@@ -15,7 +15,8 @@ A2 paid nothing: LIC 2,500 (VAT-exempt); late fee 2% of the unpaid 7,180 = 143.6
 Both due 2026-12-21.
 
 Between it and 2027-01-01: A1 pays 49,720 by card (Dec 20) and is refunded 1,000
-(Dec 22); a deposit of 5,000 arrives for an unknown virtual account (Dec 10); the
+(Dec 22); a settlement with an unknown status is quarantined; a deposit of 5,000
+arrives for an unknown virtual account (Dec 10); the
 CMS now says A1's NET ended 2026-11-26 (backdated) and A2's LIC 2026-12-01.
 Cycle 2027-01-01 (December, 31 days), run with write_off_days=30:
 A1 BASE 13,200; NET billed 30 days of November on INV-2026-00000003, 5 no longer
@@ -142,7 +143,10 @@ def _january_deliveries(inbox: Path) -> None:
         "payments",
         "20270101-0001",
         {
-            "card_settlements.csv": [_card("T-2", 49720, "2026-12-20T10:00:00+09:00")],
+            "card_settlements.csv": [
+                _card("T-2", 49720, "2026-12-20T10:00:00+09:00"),
+                _card("T-3", 1000, "2026-12-20T10:00:00+09:00") | {"status": "pending"},
+            ],
             "refunds.csv": [
                 {
                     "refund_id": "R-1",
@@ -294,6 +298,13 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
         ("CARD:T-1", "INV-2026-00000001", "27200.00", "2026-11-20"),
         ("CARD:T-2", "INV-2026-00000003", "49720.00", "2026-12-20"),
     ]
+
+    # each cycle lists the rows refused from the deliveries it took in
+    assert read_csv(home / f"exports/{CYCLES[1]}/quarantine.csv") == []
+    assert [
+        (r["feed"], r["delivery_id"], r["entity"], r["row_number"], r["reason_code"])
+        for r in read_csv(home / f"exports/{CYCLES[2]}/quarantine.csv")
+    ] == [("payments", "20270101-0001", "card_settlements", "2", "bad_enum")]
 
     # closed cycles run again change nothing, byte for byte, and consume no numbers
     closed = home / "exports" / CYCLES[1], home / "statements" / CYCLES[1]

@@ -51,7 +51,10 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
     journal = AssetKey(["accounting", "journal_entries"])
     assert closed in graph.get(AssetKey(["accounting", "int_journal_postings"])).parent_keys
     assert AssetKey(["accounting", "int_journal_postings"]) in graph.get(journal).parent_keys
-    assert {closed, journal} <= graph.get(AssetKey(["exports"])).parent_keys
+    assert closed in graph.get(AssetKey(["outputs", "quarantine"])).parent_keys
+    assert {closed, journal, AssetKey(["outputs", "quarantine"])} <= graph.get(
+        AssetKey(["exports"])
+    ).parent_keys
     assert "journals_balance_journal_entries_" in {c.name for c in graph.asset_check_keys}
     invoices_parents = graph.get(AssetKey(["marts", "invoices"])).parent_keys
     assert AssetKey(["intermediate", "int_invoice_totals_rounded"]) in invoices_parents

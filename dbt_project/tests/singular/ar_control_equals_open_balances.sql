@@ -1,4 +1,4 @@
-{{ config(tags=['accounting']) }}
+{{ config(tags=['after_close']) }}
 
 {#- The AR control account equals the sum of what customers owe on their latest
     closed invoice, and the customer credit account the sum of what they are owed. -#}

@@ -1,0 +1,1 @@
+select * from {{ source('ledger', 'closed_deliveries') }}
