@@ -82,3 +82,46 @@ LABELS = {
         "customer_service": "Customer service",
     },
 }
+
+NOTICE_LABELS = {
+    "ko": {
+        "send_reminder": "납부 안내",
+        "send_second_notice": "미납 요금 2차 안내",
+        "send_suspension_notice": "서비스 정지 예정 안내",
+        "suspend": "서비스 정지 안내",
+        "terminate_and_write_off": "서비스 해지 안내",
+        "intro": "{date}이 납부 기한인 요금이 아직 납부되지 않았습니다.",
+        "suspension_warning": "{date}까지 납부하지 않으시면 서비스가 정지됩니다.",
+        "suspended": "미납으로 서비스가 정지되었습니다. "
+        "미납 요금을 모두 납부하시면 다시 연결됩니다.",
+        "terminated": "장기 미납으로 서비스 이용 계약이 해지되었습니다.",
+        "overdue_amount": "미납 금액",
+        "invoice_no": "청구서 번호",
+        "due_date": "납부 기한",
+        "unpaid": "미납액",
+        "account": "고객 번호",
+        "notice_date": "안내일",
+        "pay_into": "입금 계좌",
+        "customer_service": "고객센터",
+    },
+    "en": {
+        "send_reminder": "Payment reminder",
+        "send_second_notice": "Second notice: unpaid bill",
+        "send_suspension_notice": "Notice of service suspension",
+        "suspend": "Service suspended",
+        "terminate_and_write_off": "Service terminated",
+        "intro": "Your bill due on {date} has not been paid yet.",
+        "suspension_warning": "Unless it is paid by {date}, your service will be suspended.",
+        "suspended": "Your service is suspended for non-payment. "
+        "Paying the overdue amount in full reconnects it.",
+        "terminated": "Your contract has been terminated for long non-payment.",
+        "overdue_amount": "Overdue amount",
+        "invoice_no": "Invoice no.",
+        "due_date": "Due",
+        "unpaid": "Unpaid",
+        "account": "Account",
+        "notice_date": "Notice date",
+        "pay_into": "Pay into",
+        "customer_service": "Customer service",
+    },
+}

@@ -20,14 +20,14 @@ from invoice_renderer.labels import LABELS, LINE_GROUPS
 
 BATCH = 2_000
 
-_env = Environment(
+TEMPLATES = Environment(
     loader=PackageLoader("invoice_renderer"),
     autoescape=select_autoescape(["html", "j2"]),
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["day"] = formatting.day
-_env.filters["last_day"] = formatting.last_day
+TEMPLATES.filters["day"] = formatting.day
+TEMPLATES.filters["last_day"] = formatting.last_day
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def render_html(statement: Statement, operator: dict) -> str:
         (LABELS[lang][group], [ln for ln in statement.lines if ln["line_type"] in types])
         for group, types in LINE_GROUPS
     ]
-    return _env.get_template("statement.html.j2").render(
+    return TEMPLATES.get_template("statement.html.j2").render(
         inv=statement.invoice,
         acct=statement.account,
         lang=lang,

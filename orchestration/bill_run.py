@@ -1,6 +1,7 @@
-"""Run one bill cycle through Dagster, in this process, recorded in the instance.
+"""Run one bill cycle, or one day of collections, through Dagster, in this process,
+recorded in the instance.
 
-Used by `cablebill run`; the same job runs from the Dagster UI.
+Used by `cablebill run` and `cablebill collect`; the same jobs run from the Dagster UI.
 """
 
 from __future__ import annotations
@@ -38,6 +39,24 @@ class BillRunResult:
     statements_dir: Path | None = None
     log_path: Path | None = None
 
+    @property
+    def title(self) -> str:
+        return f"{'preview' if self.preview else 'bill run'} {self.cycle}"
+
+
+@dataclass
+class CollectionsResult:
+    as_of: str
+    success: bool
+    errors: list[str]
+    log_path: Path
+    recorded: dict[str, int] = field(default_factory=dict)
+    folder: Path | None = None
+
+    @property
+    def title(self) -> str:
+        return f"collections {self.as_of}"
+
 
 def _root_cause(error) -> str:
     """The innermost error's message: what went wrong, not which wrapper reported it."""
@@ -61,6 +80,56 @@ def configure_environment(home: Path, inbox: Path) -> None:
         os.environ["DAGSTER_HOME"] = str(dagster_home)
 
 
+def _execute(job_name: str, partitions, key: str, home: Path, log_name: str, settings):
+    """Run a job of the definitions for one partition, in this process, its stdout
+    (dbt's log) in `<home>/logs/<log_name>`."""
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    with DagsterInstance.get() as instance:
+        if not instance.has_dynamic_partition(partitions.name, key):
+            instance.add_dynamic_partitions(partitions.name, [key])
+        log_path = home / "logs" / log_name
+        log_path.parent.mkdir(exist_ok=True)
+        with log_path.open("w") as log_file, contextlib.redirect_stdout(log_file):
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                instance=instance,
+                partition_key=key,
+                run_config=QUIET_DAGSTER,
+                tags={SETTINGS_TAG: json.dumps(settings, sort_keys=True)} if settings else None,
+                raise_on_error=False,
+            )
+    errors = [
+        f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
+        for e in result.get_step_failure_events()
+    ]
+    return result, errors, log_path
+
+
+def run_collections(
+    inbox: Path, as_of: date, home: Path, settings: dict | None = None
+) -> CollectionsResult:
+    """Run the collections of `as_of`: dunning, headend commands, retries, notices."""
+    configure_environment(home, inbox)
+    ensure_manifest()
+    from orchestration.partitions import collection_days
+
+    key = as_of.isoformat()
+    result, errors, log_path = _execute(
+        "collections_daily", collection_days, key, home, f"collections-{key}.log", settings
+    )
+    outcome = CollectionsResult(key, result.success, errors, log_path)
+    if result.success:
+        (materialization,) = result.asset_materializations_for_node("collections")
+        outcome.recorded = {
+            name: materialization.metadata[name].value
+            for name in ("dunning_actions", "headend_commands", "payment_retries", "notices")
+        }
+        outcome.folder = home / "collections" / key
+    return outcome
+
+
 def run_bill_cycle(
     inbox: Path, cycle: date, home: Path, preview: bool = False, settings: dict | None = None
 ) -> BillRunResult:
@@ -68,32 +137,20 @@ def run_bill_cycle(
     override billing settings for this run (recorded as a run tag)."""
     configure_environment(home, inbox)
     ensure_manifest()
-    from dagster import DagsterInstance
-
-    from orchestration.definitions import defs
     from orchestration.partitions import bill_cycles
 
     key = cycle.isoformat()
-    with DagsterInstance.get() as instance:
-        if not instance.has_dynamic_partition(bill_cycles.name, key):
-            instance.add_dynamic_partitions(bill_cycles.name, [key])
-        job = defs.resolve_job_def("bill_run_preview" if preview else "bill_run")
-        log_path = home / "logs" / f"bill-run-{key}.log"
-        log_path.parent.mkdir(exist_ok=True)
-        with log_path.open("w") as log_file, contextlib.redirect_stdout(log_file):
-            result = job.execute_in_process(
-                instance=instance,
-                partition_key=key,
-                run_config=QUIET_DAGSTER,
-                tags={SETTINGS_TAG: json.dumps(settings, sort_keys=True)} if settings else None,
-                raise_on_error=False,
-            )
+    result, errors, log_path = _execute(
+        "bill_run_preview" if preview else "bill_run",
+        bill_cycles,
+        key,
+        home,
+        f"bill-run-{key}.log",
+        settings,
+    )
     outcome = BillRunResult(key, result.success, preview=preview, log_path=log_path)
     if not result.success:
-        outcome.errors = [
-            f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
-            for e in result.get_step_failure_events()
-        ]
+        outcome.errors = errors
         return outcome
     for materialization in result.asset_materializations_for_node("ingest_inbox")[:1]:
         meta = materialization.metadata

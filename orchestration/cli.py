@@ -16,11 +16,15 @@ from orchestration.settings import DBT_PROJECT_DIR, parse_overrides
 log = logging.getLogger("cablebill.cli")
 
 
-def _cycle(text: str) -> date:
+def _day(text: str) -> date:
     try:
-        day = date.fromisoformat(text)
+        return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
+
+
+def _cycle(text: str) -> date:
+    day = _day(text)
     if day.day > 28:
         raise argparse.ArgumentTypeError(f"{text}: bill cycle days are 1-28")
     return day
@@ -44,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="ingest the inbox and run the bill cycle")
     run.add_argument("--inbox", type=Path, required=True)
-    run.add_argument("--cycle", type=_cycle, required=True, help="cycle date, YYYY-MM-DD")
+    run.add_argument(
+        "--cycle", dest="day", type=_cycle, required=True, help="cycle date, YYYY-MM-DD"
+    )
     run.add_argument(
         "--preview",
         action="store_true",
@@ -63,6 +69,19 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         required=True,
         help="folder for the warehouse, exports, statements and quarantine",
+    )
+
+    collect = sub.add_parser(
+        "collect",
+        help="run the day's collections: dunning, headend commands, payment retries",
+    )
+    collect.add_argument("--inbox", type=Path, required=True)
+    collect.add_argument(
+        "--as-of", dest="day", type=_day, required=True, help="the day, YYYY-MM-DD"
+    )
+    collect.add_argument("--home", type=Path, required=True)
+    collect.add_argument(
+        "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE"
     )
 
     sub.add_parser("calendar", help="regenerate the business-calendar seed from `holidays`")
@@ -91,12 +110,6 @@ def main(argv: list[str] | None = None) -> int:
         path = DBT_PROJECT_DIR / "seeds" / "business_calendar.csv"
         print(f"wrote {write_seed(path)} days to {path}")
         return 0
-    return _run(args)
-
-
-def _run(args) -> int:
-    from orchestration.bill_run import run_bill_cycle
-
     if not args.inbox.is_dir():
         print(f"error: inbox {args.inbox} does not exist", file=sys.stderr)
         return 2
@@ -105,20 +118,38 @@ def _run(args) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    log.info("bill run %s: inbox %s, home %s", args.cycle, args.inbox, args.home)
     for name, value in settings.items():
         log.info("setting %s = %s for this run", name, json.dumps(value))
-    result = run_bill_cycle(
-        args.inbox, args.cycle, args.home, preview=args.preview, settings=settings
-    )
+    from orchestration.bill_run import run_bill_cycle, run_collections
+
+    log.info("%s %s: inbox %s, home %s", args.command, args.day, args.inbox, args.home)
+    if args.command == "collect":
+        result = run_collections(args.inbox, args.day, args.home, settings=settings)
+    else:
+        result = run_bill_cycle(
+            args.inbox, args.day, args.home, preview=args.preview, settings=settings
+        )
     if not result.success:
-        print(f"\nbill run {result.cycle} FAILED", file=sys.stderr)
+        print(f"\n{result.title} FAILED", file=sys.stderr)
         for error in result.errors:
             print(f"- {error}", file=sys.stderr)
         print(f"full log: {result.log_path}", file=sys.stderr)
         return 1
-    kind = "preview" if result.preview else "bill run"
-    print(f"\n{kind} {result.cycle} done")
+    if args.command == "collect":
+        return _collections_summary(result)
+    return _bill_run_summary(result)
+
+
+def _collections_summary(result) -> int:
+    print(f"\n{result.title} done")
+    for name, count in result.recorded.items():
+        print(f"  {name + ':':<21}{count:,}")
+    print(f"  {'exports:':<21}{result.folder}")
+    return 0
+
+
+def _bill_run_summary(result) -> int:
+    print(f"\n{result.title} done")
     print(f"  accounts billed:     {result.accounts_billed:,}")
     print(f"  invoice total:       {result.invoice_total:,} (current charges)")
     print(

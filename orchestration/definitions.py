@@ -2,6 +2,7 @@
 
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
+from orchestration.assets.collections import collections
 from orchestration.assets.dbt import accounting_models, billing_models, dbt_resource
 from orchestration.assets.ingest import ingest
 from orchestration.assets.ledger import ledger_close
@@ -11,7 +12,7 @@ from orchestration.settings import home_from_env
 
 bill_run = define_asset_job(
     "bill_run",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - AssetSelection.groups("collections"),
     executor_def=in_process_executor,
     description="Ingest, build and gate the cycle's invoices, close the cycle (numbered "
     "invoices and credit notes in the ledger), build the journal and finance reports, "
@@ -26,9 +27,25 @@ bill_run_preview = define_asset_job(
     "numbered or exported. Run it any time.",
 )
 
+collections_daily = define_asset_job(
+    "collections_daily",
+    selection=AssetSelection.groups("collections"),
+    executor_def=in_process_executor,
+    description="As of a day: ingest, dunning stages, headend commands, payment retries; "
+    "record what is sent once, write the day's exports and dunning notices.",
+)
+
 defs = Definitions(
-    assets=[ingest, billing_models, ledger_close, accounting_models, exports, statements],
+    assets=[
+        ingest,
+        billing_models,
+        ledger_close,
+        accounting_models,
+        exports,
+        statements,
+        collections,
+    ],
     asset_checks=[invoice_arithmetic],
-    jobs=[bill_run, bill_run_preview],
+    jobs=[bill_run, bill_run_preview, collections_daily],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},
 )

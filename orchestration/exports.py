@@ -19,15 +19,15 @@ import pyarrow.parquet as pq
 
 @dataclass(frozen=True)
 class Export:
-    """One export: the rows of `relation` for the cycle (or, for a report, all of
-    them, as of the cycle's close), in a fixed order."""
+    """One export: the rows of `relation` whose `date_column` is the cycle or day
+    written (all of them, for a report as of that close), in a fixed order."""
 
     name: str
     relation: str
     columns: tuple[str, ...]
     order_by: str
     total_column: str | None = None
-    per_cycle: bool = True
+    date_column: str | None = "cycle_date"
     upper_case_header: bool = False
 
 
@@ -176,7 +176,7 @@ REPORTS = (
             "closing_balance",
         ),
         "fiscal_period, gl_account, currency",
-        per_cycle=False,
+        date_column=None,
     ),
     Export(
         "ar_rollforward",
@@ -193,7 +193,7 @@ REPORTS = (
             "closing_balance",
         ),
         "fiscal_period, currency, account_id",
-        per_cycle=False,
+        date_column=None,
     ),
     Export(
         "revenue_by_gl",
@@ -201,7 +201,7 @@ REPORTS = (
         ("fiscal_period", "gl_account", "role", "product_code", "currency", "net_revenue"),
         "fiscal_period, gl_account, product_code, currency",
         "net_revenue",
-        per_cycle=False,
+        date_column=None,
     ),
 )
 
@@ -215,6 +215,40 @@ class Written:
     parquet: Path
 
 
+DAILY_EXPORTS = (
+    Export(
+        "dunning_actions",
+        "ledger.dunning_actions",
+        ("account_id", "as_of", "stage", "oldest_due_date", "overdue_amount", "action"),
+        "account_id, stage_order",
+        date_column="as_of",
+    ),
+    Export(
+        "headend_commands",
+        "ledger.headend_commands",
+        ("command_id", "account_id", "product_code", "action", "effective_at", "reason"),
+        "command_id",
+        date_column="sent_on",
+    ),
+    Export(
+        "payment_retries",
+        "ledger.payment_retries",
+        ("retry_id", "account_id", "invoice_no", "amount", "method", "retry_on", "attempt"),
+        "retry_id",
+        "amount",
+        date_column="sent_on",
+    ),
+)
+
+
+def write_daily_exports(
+    con: duckdb.DuckDBPyConnection, as_of: date, out_dir: Path
+) -> list[Written]:
+    """Write what the collections run of `as_of` sent under `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [_write(con, export, as_of, out_dir) for export in DAILY_EXPORTS]
+
+
 def write_exports(con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path) -> list[Written]:
     """Write every export of `cycle_date` under `out_dir`, the finance reports as of
     its close under `out_dir/reports`."""
@@ -224,14 +258,14 @@ def write_exports(con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Pat
     ]
 
 
-def _write(con, export: Export, cycle_date: date, out_dir: Path) -> Written:
+def _write(con, export: Export, day: date, out_dir: Path) -> Written:
     columns = ", ".join(
         f'{c} as "{c.upper()}"' if export.upper_case_header else c for c in export.columns
     )
-    where = "where cycle_date = $cycle" if export.per_cycle else ""
+    where = f"where {export.date_column} = $day" if export.date_column else ""
     table = con.sql(
         f"select {columns} from {export.relation} {where} order by {export.order_by}",
-        params={"cycle": cycle_date} if export.per_cycle else None,
+        params={"day": day} if export.date_column else None,
     ).to_arrow_table()
     csv_path, parquet_path = out_dir / f"{export.name}.csv", out_dir / f"{export.name}.parquet"
     _atomic(

@@ -1,10 +1,13 @@
-"""Bill cycles as partitions: one per cycle date (YYYY-MM-DD) that has been prepared."""
+"""Bill cycles and collection days as partitions: one per date (YYYY-MM-DD) that has
+been prepared."""
 
 import warnings
 
 from dagster import BackfillPolicy, BetaWarning, DynamicPartitionsDefinition
 
 bill_cycles = DynamicPartitionsDefinition(name="bill_cycles")
+# Collections run daily, as of a day (YYYY-MM-DD) that has been prepared.
+collection_days = DynamicPartitionsDefinition(name="collection_days")
 
 # The run tag that carries a run's partition key (here: the bill cycle). Checks read
 # it because partitioned asset checks are still a preview feature in Dagster.

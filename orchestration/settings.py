@@ -18,6 +18,8 @@ from invoice_renderer.etax import Supplier
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # Run tag carrying the billing settings a run overrides (JSON), read by the dbt steps.
 SETTINGS_TAG = "cablebill/settings"
+# Vars each run sets itself: the cycle or the day it is for.
+RUN_DATES = {"cycle_date", "as_of"}
 
 
 class CablebillHome(ConfigurableResource):
@@ -48,6 +50,9 @@ class CablebillHome(ConfigurableResource):
 
     def statements_dir(self, cycle: str) -> Path:
         return self.home_dir / "statements" / cycle
+
+    def collections_dir(self, day: str) -> Path:
+        return self.home_dir / "collections" / day
 
     @property
     def operator(self) -> dict:
@@ -80,13 +85,14 @@ def parse_overrides(pairs: list[str]) -> dict:
 
     Values are JSON where they parse as JSON (numbers, lists), text otherwise.
     """
-    known = billing_settings()
+    settable = sorted(set(billing_settings()) - RUN_DATES)
     overrides = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
-        if not sep or name not in known or name == "cycle_date":
-            settable = ", ".join(sorted(n for n in known if n != "cycle_date"))
-            raise ValueError(f"cannot set {pair!r}: settings are NAME=VALUE, one of {settable}")
+        if not sep or name not in settable:
+            raise ValueError(
+                f"cannot set {pair!r}: settings are NAME=VALUE, one of {', '.join(settable)}"
+            )
         try:
             overrides[name] = json.loads(text)
         except json.JSONDecodeError:

@@ -1,7 +1,8 @@
 {#- The ledger: what closed bill runs issued (with the account details each invoice
     was issued to, so that its statement never changes), the credit notes, write-offs
     and the payments each invoice showed, deposits held in suspense, and the
-    deliveries each close took in (whose quarantined rows its exports list). Written only by the close step of a
+    deliveries each close took in (whose quarantined rows its exports list); and what
+    the daily collections run sent: dunning actions, headend commands, retries. Written only by the close step of a
     bill run (orchestration), read by billing for balances, late fees and what was
     already billed. dbt creates the empty tables so that a new warehouse builds. -#}
 {% macro create_ledger_tables() %}
@@ -86,6 +87,35 @@
         oldest_invoice_no varchar not null,
         amount decimal(18, 2) not null,
         currency varchar not null
+    );
+    create table if not exists ledger.dunning_actions (
+        account_id varchar not null,
+        as_of date not null,
+        stage varchar not null,
+        stage_order integer not null,
+        oldest_due_date date not null,
+        stage_date date not null,
+        overdue_amount decimal(18, 2) not null,
+        action varchar not null
+    );
+    create table if not exists ledger.headend_commands (
+        command_id varchar not null,
+        account_id varchar not null,
+        product_code varchar not null,
+        action varchar not null,
+        effective_at date not null,
+        reason varchar not null,
+        sent_on date not null
+    );
+    create table if not exists ledger.payment_retries (
+        retry_id varchar not null,
+        account_id varchar not null,
+        invoice_no varchar not null,
+        amount decimal(18, 2) not null,
+        method varchar not null,
+        retry_on date not null,
+        attempt integer not null,
+        sent_on date not null
     );
     create table if not exists ledger.closed_deliveries (
         feed varchar not null,

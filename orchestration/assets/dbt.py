@@ -3,7 +3,8 @@
 Two selections: the billing models build the cycle's drafts before the close; the
 models tagged `after_close` (the journal, payment allocation and finance reports in
 `accounting`, the exported quarantine in `outputs`) read the closed ledger, so they
-depend on the close.
+depend on the close. Models tagged `daily` (collections) are built by the daily
+collections run.
 """
 
 import json
@@ -23,6 +24,7 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 
 _GROUPS = {"staging": "staging", "intermediate": "billing", "marts": "billing"}
 AFTER_CLOSE = "tag:after_close"
+DAILY = "tag:daily"
 CLOSED = AssetKey(["ledger", "close"])
 
 
@@ -55,7 +57,7 @@ def dbt_resource() -> DbtCliResource:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=AFTER_CLOSE,
+    exclude=f"{AFTER_CLOSE} {DAILY}",
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,

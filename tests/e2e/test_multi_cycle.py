@@ -24,10 +24,11 @@ A1 BASE 13,200; NET billed 30 days of November on INV-2026-00000003, 5 no longer
    unpaid of INV-2026-00000003 = 20; VAT floor((13,200 - 4,583) x 0.1) = 861;
    9,498 -> 9,490 (rounding -8); amount due 49,720 - 48,720 + 9,490 = 10,490.
 A2 owes 9,820, its oldest unpaid invoice due 2026-11-23, 39 days ago (>= 30):
-   written off; no late fee, no charges; amount due 0.
+   written off, dated 2026-12-23 (30 days past due); no late fee, no charges;
+   amount due 0.
 AR roll-forward (posting dates): 2026-11 invoiced 34,380, paid 27,200 -> 7,180;
-2026-12 invoiced 53,460, paid 48,720, credited 1,100 -> 10,820; 2027-01 invoiced
-9,490, written off 9,820 -> 10,490 = A1's amount due + A2's 0.
+2026-12 invoiced 53,460, paid 48,720, credited 1,100, written off 9,820 -> 1,000;
+2027-01 invoiced 9,490 -> 10,490 = A1's amount due + A2's 0.
 """
 
 from __future__ import annotations
@@ -284,12 +285,16 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
         "0.00", "34380.00", "27200.00", "0.00", "0.00", "7180.00",
     )  # fmt: skip
     assert rollforward[("*", "2026-12")] == (
-        "7180.00", "53460.00", "48720.00", "1100.00", "0.00", "10820.00",
+        "7180.00", "53460.00", "48720.00", "1100.00", "9820.00", "1000.00",
     )  # fmt: skip
     assert rollforward[("*", "2027-01")] == (
-        "10820.00", "9490.00", "0.00", "0.00", "9820.00", "10490.00",
+        "1000.00", "9490.00", "0.00", "0.00", "0.00", "10490.00",
     )  # fmt: skip
-    assert rollforward[("A2", "2027-01")][-1] == "0.00"
+    assert rollforward[("A2", "2026-12")][-1] == "0.00"
+    assert _journal(journal, "WO:A2:2027-01-01") == [
+        ("835000", "9820.00", "0.00"),
+        ("110100", "0.00", "9820.00"),
+    ]
 
     applied = [
         (r["payment_ref"], r["invoice_no"], r["amount_applied"], r["applied_on"])

@@ -74,5 +74,14 @@ def test_a_run_can_override_a_setting_and_an_unknown_one_is_refused():
     }
     with pytest.raises(ValueError, match="write_off_dayz"):
         parse_overrides(["write_off_dayz=30"])
-    with pytest.raises(ValueError, match="cycle_date"):
-        parse_overrides(["cycle_date=2026-11-01"])
+    for run_date in ("cycle_date=2026-11-01", "as_of=2026-11-30"):
+        with pytest.raises(ValueError, match="one of bytes_per_gb"):
+            parse_overrides([run_date])
+
+
+def test_collections_run_daily_apart_from_the_bill_run():
+    job = defs.resolve_job_def("collections_daily")
+    assert job.partitions_def.name == "collection_days"
+    bill_run_keys = defs.resolve_job_def("bill_run").asset_layer.executable_asset_keys
+    assert AssetKey(["collections"]) not in bill_run_keys
+    assert AssetKey(["exports"]) in bill_run_keys

@@ -1,8 +1,10 @@
+{{ config(materialized="view") }}
+
 {#- Money received per account: approved card and easy-pay settlements, successful
     auto-debits, virtual-account deposits matched through the account's virtual
     account number, less refunds and chargebacks (booked against the method of the
     payment they reverse, a bank transfer when it is not known). Unmatched deposits
-    are in int_payments_unmatched. -#}
+    are in int_payments_unmatched. A view: the daily collections read it live. -#}
 with card as (
 
     select * from {{ ref('stg_payments__card_settlements') }}

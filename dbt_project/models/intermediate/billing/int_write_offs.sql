@@ -3,7 +3,8 @@
     before the issue date. Payments go to the oldest invoice first, so what is
     unpaid is the newest invoices' charges: walking back from the latest invoice,
     the oldest unpaid one is the last whose newer charges do not yet cover the
-    balance. -#}
+    balance. The write-off is dated the day the balance reached write_off_days past
+    due (the dunning ladder's termination), and recorded by the next bill run. -#}
 with balances as (
 
     select
@@ -51,7 +52,7 @@ select
     oldest_unpaid.account_id,
     oldest_unpaid.invoice_no as oldest_invoice_no,
     oldest_unpaid.due_date as oldest_due_date,
-    bill_cycle.issue_date as written_off_on,
+    {{ shift_date('day', var('write_off_days'), 'oldest_unpaid.due_date') }} as written_off_on,
     oldest_unpaid.open_balance as amount
 from oldest_unpaid
 cross join {{ ref('int_bill_cycle') }} as bill_cycle

@@ -1,0 +1,73 @@
+"""Collections, daily: ingest what arrived, evaluate dunning, headend commands and
+payment retries as of the day, record what is sent, write the day's exports and
+dunning notices."""
+
+import json
+import logging
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster_dbt import DbtCliResource
+
+from connectors.ingest import ingest_inbox
+from invoice_renderer.notices import write_notices
+from orchestration.assets.dbt import dbt_project
+from orchestration.collections import record_day
+from orchestration.exports import write_daily_exports
+from orchestration.partitions import collection_days
+from orchestration.settings import SETTINGS_TAG, CablebillHome, billing_settings
+
+log = logging.getLogger("cablebill.collections")
+
+DAILY = "tag:daily"
+
+
+@asset(partitions_def=collection_days, group_name="collections")
+def collections(
+    context: AssetExecutionContext, cablebill: CablebillHome, dbt: DbtCliResource
+) -> MaterializeResult:
+    """The day's dunning actions, headend commands, payment retries and notices."""
+    day = context.partition_key
+    report = ingest_inbox(
+        Path(cablebill.inbox), cablebill.warehouse, cablebill.home_dir, cablebill.operator_timezone
+    )
+    log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
+    overrides = json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
+    settings = billing_settings() | overrides
+    invocation = dbt.cli(
+        [
+            "build",
+            "--select",
+            DAILY,
+            "--vars",
+            json.dumps(overrides | {"as_of": day}),
+        ],
+        manifest=dbt_project.manifest_path,
+        raise_on_error=False,
+        target_path=dbt_project.project_dir / "target",
+    ).wait()
+    if not invocation.is_successful():
+        raise RuntimeError(f"dbt build failed for collections {day}: {invocation.get_error()}")
+    as_of = date.fromisoformat(day)
+    with duckdb.connect(str(cablebill.warehouse)) as con:
+        recorded = record_day(con, as_of)
+    out_dir = cablebill.collections_dir(day)
+    with cablebill.read_warehouse() as con:
+        written = write_daily_exports(con, as_of, out_dir)
+        notices = write_notices(
+            con, as_of, out_dir / "notices", cablebill.operator, settings["dunning_suspend_days"]
+        )
+    for w in written:
+        log.info("collections %s: %s: %d rows", day, w.name, w.rows)
+    log.info("collections %s: %d notices", day, notices)
+    return MaterializeResult(
+        metadata={
+            "dunning_actions": recorded.dunning_actions,
+            "headend_commands": recorded.headend_commands,
+            "payment_retries": recorded.payment_retries,
+            "notices": notices,
+            "folder": MetadataValue.path(str(out_dir)),
+        }
+    )
