@@ -1,10 +1,13 @@
-# cablebill: `make demo` runs a complete bill run on demo data; `make test` runs every test.
+# cablebill: `make demo` runs a complete bill run and a day of collections on demo data;
+# `make test` runs every test.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME ?= demo
 DEMO_CYCLE ?= 2026-11-01
+# the day after the demo bills fall due: reminders, headend commands, revenue assurance
+DEMO_COLLECT_DAY ?= 2026-11-24
 DEMO_ACCOUNTS ?= 5000
 DBT := cd dbt_project && CABLEBILL_WAREHOUSE=target/parse.duckdb ../$(BIN)/dbt
 
@@ -26,6 +29,7 @@ demo: parse
 	rm -rf $(DEMO_HOME)
 	$(BIN)/cablebill generate --accounts $(DEMO_ACCOUNTS) --seed 42 --cycle $(DEMO_CYCLE) --out $(DEMO_HOME)/inbox
 	$(BIN)/cablebill run --inbox $(DEMO_HOME)/inbox --cycle $(DEMO_CYCLE) --home $(DEMO_HOME)
+	$(BIN)/cablebill collect --inbox $(DEMO_HOME)/inbox --as-of $(DEMO_COLLECT_DAY) --home $(DEMO_HOME)
 
 test: parse lint
 	$(BIN)/pytest

@@ -238,13 +238,22 @@ DAILY_EXPORTS = (
         "amount",
         date_column="sent_on",
     ),
+    Export(
+        "revenue_assurance",
+        "collections.revenue_assurance",
+        ("account_id", "product_code", "kind", "as_of", "monthly_revenue"),
+        "kind, account_id, product_code",
+        "monthly_revenue",
+        date_column="as_of",
+    ),
 )
 
 
 def write_daily_exports(
     con: duckdb.DuckDBPyConnection, as_of: date, out_dir: Path
 ) -> list[Written]:
-    """Write what the collections run of `as_of` sent under `out_dir`."""
+    """Write what the collections run of `as_of` sent, and its revenue assurance
+    report, under `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return [_write(con, export, as_of, out_dir) for export in DAILY_EXPORTS]
 

@@ -140,6 +140,8 @@ class _Chunk:
         self, seed: int, first: int, last: int, cycle: date, period: Period, usage_records: int
     ):
         self.rng = random.Random(f"{seed}:{first}")
+        # its own stream, so that planting mismatches leaves every other row as it was
+        self.planting = random.Random(f"{seed}:{first}:planted")
         self.fake = Faker("ko_KR")
         self.fake.seed_instance(f"{seed}:{first}")
         self.first, self.last, self.cycle, self.period = first, last, cycle, period
@@ -325,15 +327,17 @@ class _Chunk:
                         "starts_on": sub["start_date"],
                     }
                 )
-        for sub in held:
-            if "end_date" not in sub and rng.random() > 0.001:  # planted: rare mismatches
-                self.headend["entitlements"].append(
-                    {
-                        "account_id": account_id,
-                        "product_code": sub["product_code"],
-                        "as_of": datetime.combine(self.cycle, time(0, 30), KST),
-                    }
-                )
+        snapshot_at = datetime.combine(self.cycle, time(0, 30), KST)
+        entitled = [s["product_code"] for s in held if "end_date" not in s]
+        # planted, rarely: a product billed but not authorised (dropped above) ...
+        entitled = [code for code in entitled if rng.random() > 0.001]
+        # ... and one authorised but not billed
+        if self.planting.random() < 0.002 and "PREM-SPORTS" not in entitled:
+            entitled.append("PREM-SPORTS")
+        for code in entitled:
+            self.headend["entitlements"].append(
+                {"account_id": account_id, "product_code": code, "as_of": snapshot_at}
+            )
         return held
 
     def _devices(self, account_id: str, held: list[dict]) -> None:
