@@ -30,6 +30,7 @@ def collections(
 ) -> MaterializeResult:
     """The day's dunning actions, headend commands, payment retries and notices."""
     day = context.partition_key
+    _require_a_bill_run(cablebill)
     report = ingest_inbox(
         Path(cablebill.inbox), cablebill.warehouse, cablebill.home_dir, cablebill.operator_timezone
     )
@@ -71,3 +72,21 @@ def collections(
             "folder": MetadataValue.path(str(out_dir)),
         }
     )
+
+
+def _require_a_bill_run(cablebill: CablebillHome) -> None:
+    """Collections read what bill runs built (the staging views, the ledger)."""
+    built = cablebill.warehouse.exists()
+    if built:
+        with cablebill.read_warehouse() as con:
+            built = bool(
+                con.execute(
+                    "select count(*) from information_schema.tables "
+                    "where table_schema = 'ledger' and table_name = 'invoices'"
+                ).fetchall()[0][0]
+            )
+    if not built:
+        raise RuntimeError(
+            f"no bill run has built {cablebill.warehouse} yet: run `cablebill run` for a "
+            "cycle first; collections follow the invoices it issues"
+        )

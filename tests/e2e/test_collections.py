@@ -242,3 +242,12 @@ def read_all(home: Path) -> set[tuple[str, str]]:
         for path in (home / "collections").glob("*/dunning_actions.csv")
         for r in read_csv(path)
     }
+
+
+def test_collections_before_any_bill_run_say_what_to_do_first(inbox, home):
+    inbox.mkdir(exist_ok=True)
+    result = cablebill(
+        "collect", "--inbox", str(inbox), "--as-of", "2026-11-24", "--home", str(home)
+    )
+    assert result.returncode == 1
+    assert "run `cablebill run` for a cycle first" in result.stderr
