@@ -8,6 +8,7 @@ from orchestration.assets.ingest import ingest
 from orchestration.assets.ledger import ledger_close
 from orchestration.assets.outputs import exports, statements
 from orchestration.assets.quality import invoice_arithmetic
+from orchestration.sensors import collections_every_day
 from orchestration.settings import home_from_env
 
 bill_run = define_asset_job(
@@ -47,5 +48,6 @@ defs = Definitions(
     ],
     asset_checks=[invoice_arithmetic],
     jobs=[bill_run, bill_run_preview, collections_daily],
+    sensors=[collections_every_day],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},
 )
