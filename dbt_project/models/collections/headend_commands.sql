@@ -15,7 +15,7 @@ service_products as (
 
     select distinct product_code
     from {{ ref('stg_cms__products') }}
-    where product_type in ('base_package', 'premium_channel', 'addon', 'internet', 'phone')
+    where product_type in {{ service_product_types() }}
 
 ),
 
@@ -67,20 +67,6 @@ commands as (
 
 ),
 
-last_sent as (
-
-    select
-        account_id,
-        action,
-        effective_at,
-        row_number() over (
-            partition by account_id order by effective_at desc, sent_on desc, action asc
-        ) as recency
-    from {{ ref('stg_ledger__headend_commands') }}
-    where product_code = '*'
-
-),
-
 overdue as (
 
     select
@@ -103,13 +89,12 @@ reconnects as (
         'overdue paid in full; suspended since '
         || cast(last_sent.effective_at as {{ dbt.type_string() }}) as reason,
         last_sent.effective_at as suspended_at
-    from last_sent
+    from {{ ref('int_last_account_command') }} as last_sent
     cross join as_of
     left join overdue
         on last_sent.account_id = overdue.account_id
     where
-        last_sent.recency = 1
-        and last_sent.action = 'SUSPEND'
+        last_sent.action = 'SUSPEND'
         and coalesce(overdue.overdue_amount, 0) = 0
 
 )

@@ -72,24 +72,6 @@ held as (
 
 ),
 
-cut_off as (
-
-    {# accounts whose latest account-wide command is a suspension or termination #}
-    select account_id
-    from (
-        select
-            account_id,
-            action,
-            row_number() over (
-                partition by account_id order by effective_at desc, sent_on desc, action asc
-            ) as recency
-        from {{ ref('stg_ledger__headend_commands') }}
-        where product_code = '*'
-    ) as latest
-    where recency = 1 and action in ('SUSPEND', 'DEACTIVATE')
-
-),
-
 mismatches as (
 
     select
@@ -114,7 +96,11 @@ mismatches as (
     where
         entitled.account_id is null
         and snapshot_day.snapshot_date is not null
-        and held.account_id not in (select cut_off.account_id from cut_off)
+        and held.account_id not in (
+            select cut_off.account_id
+            from {{ ref('int_last_account_command') }} as cut_off
+            where cut_off.action in ('SUSPEND', 'DEACTIVATE')
+        )
 
 )
 
@@ -140,4 +126,4 @@ left join products
         and (products.valid_to is null or snapshot_day.snapshot_date < products.valid_to)
 where
     products.product_type is null
-    or products.product_type in ('base_package', 'premium_channel', 'addon', 'internet', 'phone')
+    or products.product_type in {{ service_product_types() }}
