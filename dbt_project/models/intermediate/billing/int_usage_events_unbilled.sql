@@ -9,31 +9,7 @@ with bill_cycle as (
 
 events as (
 
-    select
-        'vod' as usage_kind,
-        event_id,
-        account_id,
-        title_id as item_code,
-        coalesce(title_name, title_id) as item_name,
-        purchase_type,
-        price_tier,
-        list_price,
-        event_ts,
-        event_date
-    from {{ ref('stg_headend__vod_purchases') }}
-    union all
-    select
-        'ppv' as usage_kind,
-        event_id,
-        account_id,
-        event_code as item_code,
-        coalesce(event_name, event_code) as item_name,
-        'purchase' as purchase_type,
-        'premium' as price_tier,
-        list_price,
-        event_ts,
-        event_date
-    from {{ ref('stg_headend__ppv_purchases') }}
+    {{ usage_purchases() }}
 
 ),
 

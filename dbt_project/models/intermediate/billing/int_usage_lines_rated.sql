@@ -9,28 +9,19 @@ with held as (
 
 ),
 
-{# ranks every standard rental of the period, billed or not, in event order #}
+periods as (
+
+    select distinct
+        account_id,
+        usage_period_start
+    from {{ ref('int_usage_events_unbilled') }}
+
+),
+
+{# ranks every standard rental of the period, billed or not #}
 standard_rentals as (
 
-    select
-        vod.event_id,
-        row_number() over (
-            partition by vod.account_id, periods.usage_period_start
-            order by vod.event_ts, vod.event_id
-        ) as rental_rank
-    from {{ ref('stg_headend__vod_purchases') }} as vod
-    inner join (
-        select distinct
-            account_id,
-            usage_period_start
-        from {{ ref('int_usage_events_unbilled') }}
-    ) as periods
-        on
-            vod.account_id = periods.account_id
-            and vod.event_date >= periods.usage_period_start
-            and vod.event_date
-            < {{ shift_date('month', 1, 'periods.usage_period_start') }}
-    where vod.purchase_type = 'rental' and vod.price_tier = 'standard'
+    {{ standard_rental_ranks('periods') }}
 
 ),
 
@@ -87,77 +78,9 @@ events as (
 
 ),
 
-tiers as (
-
-    {{ overage_tiers_unnested(ref('stg_cms__products')) }}
-
-),
-
-data_overage as (
-
-    select
-        usage.account_id,
-        usage.usage_period_start,
-        usage.total_bytes,
-        held.data_allowance_gb,
-        held.overage_cap,
-        held.data_tax_category,
-        held.tier_product_code,
-        held.tier_valid_from,
-        greatest(
-            {{ div_floor(
-                'usage.total_bytes - held.data_allowance_gb * ' ~ var('bytes_per_gb')
-                ~ ' + ' ~ (var('bytes_per_gb') - 1),
-                var('bytes_per_gb')) }},
-            0
-        ) as overage_gb
-    from {{ ref('int_data_usage_by_period') }} as usage
-    inner join held
-        on
-            usage.account_id = held.account_id
-            and usage.usage_period_start = held.usage_period_start
-    where held.tier_product_code is not null
-
-),
-
-{# each tier's up_to_gb counts overage GB: a tier bills the GB between the
-    previous tier's limit and its own #}
-tier_bounds as (
-
-    select
-        *,
-        coalesce(lag(up_to_gb) over (
-            partition by product_code, valid_from order by tier_no
-        ), 0) as from_gb
-    from tiers
-
-),
-
 data_rated as (
 
-    select
-        data_overage.account_id,
-        data_overage.usage_period_start,
-        data_overage.overage_gb,
-        data_overage.data_tax_category,
-        data_overage.overage_cap,
-        sum(
-            greatest(
-                least(
-                    data_overage.overage_gb, coalesce(tier_bounds.up_to_gb, data_overage.overage_gb)
-                )
-                - tier_bounds.from_gb,
-                0
-            ) * tier_bounds.price_per_gb
-        ) as tiered_amount
-    from data_overage
-    inner join tier_bounds
-        on
-            data_overage.tier_product_code = tier_bounds.product_code
-            and data_overage.tier_valid_from = tier_bounds.valid_from
-    group by
-        data_overage.account_id, data_overage.usage_period_start, data_overage.overage_gb,
-        data_overage.data_tax_category, data_overage.overage_cap
+    {{ data_overage_rated(ref('int_data_usage_by_period'), 'held') }}
 
 ),
 
@@ -199,8 +122,7 @@ data_lines as (
         data_rated.overage_gb as quantity,
         cast(null as decimal(18, 2)) as unit_price,
         {{ to_minor(
-            'least(data_rated.tiered_amount, coalesce(data_rated.overage_cap, data_rated.tiered_amount))'
-            ~ ' - coalesce(data_billed_before.billed_amount, 0)',
+            'data_rated.overage_amount - coalesce(data_billed_before.billed_amount, 0)',
             'billed.minor_scale') }} as amount_minor,
         data_rated.data_tax_category as tax_category,
         data_rated.usage_period_start as service_from,
