@@ -1,8 +1,9 @@
 """Recording a day of collections: what the daily run sends, it sends once.
 
 The collections models (dbt tag `daily`) say, as of a day, which dunning stages
-each account has reached, which commands the headend should have and which
-payment retries are due. Recording copies into the ledger what was never sent
+each account has reached, which commands the headend should have, which payment
+retries are due, which balances are written off and which accounts' usage passed
+the alert threshold in their open period. Recording copies into the ledger what was never sent
 before, dated that day: a day's exports list what it sent, running a day again
 sends nothing twice, and a skipped day's actions go out with the next run.
 """
@@ -21,10 +22,13 @@ class DayRecorded:
     dunning_actions: int
     headend_commands: int
     payment_retries: int
+    write_offs: int
+    usage_alerts: int
 
 
 def record_day(con: duckdb.DuckDBPyConnection, as_of: date) -> DayRecorded:
-    """Record the day's new dunning actions, headend commands and retries."""
+    """Record the day's new dunning actions, headend commands, retries, write-offs
+    and usage alerts."""
     con.begin()
     try:
         con.execute(
@@ -47,6 +51,19 @@ def record_day(con: duckdb.DuckDBPyConnection, as_of: date) -> DayRecorded:
             "where r.retry_id not in (select retry_id from ledger.payment_retries)",
             [as_of],
         )
+        con.execute(
+            "insert into ledger.write_offs by name "
+            "select w.* exclude (oldest_due_date) from collections.write_offs_due as w "
+            "where not exists (select 1 from ledger.write_offs as r where "
+            "r.account_id = w.account_id and r.written_off_on = w.written_off_on)"
+        )
+        con.execute(
+            "insert into ledger.usage_alerts by name "
+            "select a.*, ?::date as sent_on from collections.usage_alerts as a "
+            "where not exists (select 1 from ledger.usage_alerts as r where "
+            "r.account_id = a.account_id and r.period_start = a.period_start)",
+            [as_of],
+        )
         counts = [
             con.execute(
                 f"select count(*) from ledger.{table} where {column} = ?", [as_of]
@@ -55,6 +72,8 @@ def record_day(con: duckdb.DuckDBPyConnection, as_of: date) -> DayRecorded:
                 ("dunning_actions", "as_of"),
                 ("headend_commands", "sent_on"),
                 ("payment_retries", "sent_on"),
+                ("write_offs", "written_off_on"),
+                ("usage_alerts", "sent_on"),
             )
         ]
         con.commit()

@@ -239,6 +239,22 @@ DAILY_EXPORTS = (
         date_column="sent_on",
     ),
     Export(
+        "write_offs",
+        "ledger.write_offs",
+        ("account_id", "written_off_on", "oldest_invoice_no", "amount", "currency", "cycle_date"),
+        "account_id",
+        "amount",
+        date_column="written_off_on",
+    ),
+    Export(
+        "usage_alerts",
+        "ledger.usage_alerts",
+        ("account_id", "period_start", "threshold", "usage_charges", "raised_at"),
+        "account_id, period_start",
+        "usage_charges",
+        date_column="sent_on",
+    ),
+    Export(
         "revenue_assurance",
         "collections.revenue_assurance",
         ("account_id", "product_code", "kind", "as_of", "monthly_revenue"),

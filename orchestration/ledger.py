@@ -2,10 +2,10 @@
 
 Invoice and credit-note numbers are assigned here, gapless per yearly series
 (INV-YYYY-nnnnnnnn and CN-YYYY-nnnnnnnn, by issue year), in account order. The
-cycle's write-offs, the deposits still in suspense and the deliveries it took in
-are recorded with it. A cycle already closed is
-left as it is: re-running it changes nothing and consumes no numbers. Later
-corrections appear on later invoices, never by editing these.
+deposits still in suspense and the deliveries the cycle took in are recorded with
+it; the write-offs its invoices show were recorded by the daily collections. A
+cycle already closed is left as it is: re-running it changes nothing and consumes
+no numbers. Later corrections appear on later invoices, never by editing these.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class CloseResult:
 def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult:
     """Copy the cycle's draft invoices (with their lines, payments and the account
     details they are issued to) and credit notes into the ledger, numbered, with
-    the cycle's write-offs and suspense."""
+    the cycle's suspense."""
     con.begin()
     try:
         closed = con.execute(
@@ -41,6 +41,7 @@ def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult
         if closed[0]:
             con.rollback()
             return CloseResult(cycle_date, False, *closed)
+        _require_drafts_show_write_offs(con, cycle_date)
         _number(con, cycle_date, "invoices", "invoice_no", "INV", "account_id")
         _number(con, cycle_date, "credit_notes", "credit_note_no", "CN", "account_id, invoice_no")
         con.execute(
@@ -63,11 +64,6 @@ def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult
             "select c.* replace (n.number as credit_note_no) from marts.credit_notes as c "
             "inner join _credit_notes_numbers as n on c.credit_note_no = n.draft_no "
             "where c.cycle_date = ?",
-            [cycle_date],
-        )
-        con.execute(
-            "insert into ledger.write_offs by name select * from marts.write_offs "
-            "where cycle_date = ?",
             [cycle_date],
         )
         con.execute(
@@ -100,6 +96,26 @@ def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult
         con.rollback()
         raise
     return CloseResult(cycle_date, True, count, first, last)
+
+
+class DraftsOutdated(RuntimeError):
+    """The ledger changed after the cycle's drafts were built."""
+
+
+def _require_drafts_show_write_offs(con: duckdb.DuckDBPyConnection, cycle_date: date) -> None:
+    """Refuse to close drafts built before a write-off they should show was recorded."""
+    missing = con.execute(
+        "select account_id, written_off_on from ledger.write_offs where cycle_date = $cycle "
+        "except select account_id, written_off_on from marts.write_offs where cycle_date = $cycle "
+        "order by account_id",
+        {"cycle": cycle_date},
+    ).fetchall()
+    if missing:
+        accounts = ", ".join(f"{account} ({day})" for account, day in missing[:5])
+        raise DraftsOutdated(
+            f"cycle {cycle_date}: {len(missing)} write-off(s) were recorded after the drafts "
+            f"were built ({accounts}); run the bill run again to include them"
+        )
 
 
 def _number(

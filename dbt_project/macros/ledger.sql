@@ -117,6 +117,14 @@
         attempt integer not null,
         sent_on date not null
     );
+    create table if not exists ledger.usage_alerts (
+        account_id varchar not null,
+        period_start date not null,
+        threshold decimal(18, 2) not null,
+        usage_charges decimal(18, 2) not null,
+        raised_at timestamptz not null,
+        sent_on date not null
+    );
     create table if not exists ledger.closed_deliveries (
         feed varchar not null,
         delivery_id varchar not null,

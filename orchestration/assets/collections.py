@@ -1,6 +1,6 @@
-"""Collections, daily: ingest what arrived, evaluate dunning, headend commands and
-payment retries as of the day, record what is sent, write the day's exports and
-dunning notices."""
+"""Collections, daily: ingest what arrived, evaluate dunning, headend commands,
+payment retries, write-offs and usage alerts as of the day, record what is sent,
+write the day's exports and dunning notices."""
 
 import json
 import logging
@@ -28,7 +28,8 @@ DAILY = "tag:daily"
 def collections(
     context: AssetExecutionContext, cablebill: CablebillHome, dbt: DbtCliResource
 ) -> MaterializeResult:
-    """The day's dunning actions, headend commands, payment retries and notices."""
+    """The day's dunning actions, headend commands, payment retries, write-offs,
+    usage alerts and notices."""
     day = context.partition_key
     _require_a_bill_run(cablebill)
     report = ingest_inbox(
@@ -68,6 +69,8 @@ def collections(
             "dunning_actions": recorded.dunning_actions,
             "headend_commands": recorded.headend_commands,
             "payment_retries": recorded.payment_retries,
+            "write_offs": recorded.write_offs,
+            "usage_alerts": recorded.usage_alerts,
             "notices": notices,
             "folder": MetadataValue.path(str(out_dir)),
         }

@@ -32,7 +32,7 @@ DRAFTS = [
 )
 def ledger_close(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
     """Number the cycle's invoices and credit notes and write them to the ledger with
-    its write-offs and suspense, once per cycle."""
+    its suspense, once per cycle."""
     cycle = date.fromisoformat(context.partition_key)
     with duckdb.connect(str(cablebill.warehouse)) as con:
         result = close_cycle(con, cycle)

@@ -6,12 +6,17 @@ reminder (Nov 24), D+15 second notice (Dec 8), D+30 suspension notice (Dec 23),
 D+37 suspend (Dec 30), D+90 terminate and write off (2027-02-21).
 
 PART pays 7,000 on Nov 30 and 7,520 on Dec 10: reminder, second notice, no more.
-NEVER never pays: every stage on its day; SUSPEND on Dec 30; terminated Feb 21.
+   Its pay-per-view of Nov 25 (30,000) and Nov 27 (25,000) take November's usage
+   charges to 55,000, over the 50,000 threshold: one usage alert, on Nov 30.
+NEVER never pays: every stage on its day; SUSPEND on Dec 30; terminated Feb 21, its
+   14,520 written off that day (to be shown and journaled by its next bill run, of
+   2027-03-01).
 LATE pays in full on Jan 5, after being suspended: RECONNECT once, on Jan 6.
 RETRY's card is declined on Nov 23, retried Nov 26 (declined) and Nov 30 (approved).
 VA's deposit (Nov 25) names a virtual account no account has; it is matched when the
    CMS gives VA that number (Dec 2): no second notice.
-BACK paid on Nov 20; a chargeback on Dec 1 reopens the invoice, overdue since Nov 23.
+BACK paid on Nov 20; a chargeback on Dec 1 reopens the invoice, overdue since Nov 23:
+   terminated and written off with NEVER.
 TWICE's settlement is delivered twice: it counts once, TWICE owes nothing.
 """
 
@@ -62,6 +67,16 @@ def _card(txn_id: str, account_id: str, amount: int, day: str, status="approved"
     }
 
 
+def _ppv(event_id: str, price: int, day: str) -> dict:
+    return {
+        "event_id": event_id,
+        "account_id": "PART",
+        "event_code": "FIGHT",
+        "list_price": price,
+        "event_ts": f"{day}T21:00:00+09:00",
+    }
+
+
 def _payments(inbox: Path, day: str, **files) -> None:
     """A payments delivery extracted at the end of `day`, one file per keyword."""
     write_delivery(
@@ -79,7 +94,13 @@ def _collect(inbox: Path, home: Path, day: str) -> dict[str, list[dict]]:
     folder = home / "collections" / day
     return {
         name: read_csv(folder / f"{name}.csv")
-        for name in ("dunning_actions", "headend_commands", "payment_retries")
+        for name in (
+            "dunning_actions",
+            "headend_commands",
+            "payment_retries",
+            "write_offs",
+            "usage_alerts",
+        )
     }
 
 
@@ -154,8 +175,19 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
         "2026-11-26",
         card_settlements=[_card("T-RETRY-2", "RETRY", 14520, "2026-11-26", status="declined")],
     )
+    write_delivery(
+        inbox,
+        "headend",
+        "20261128-0001",
+        {"ppv_purchases.csv": [_ppv("E-1", 30000, "2026-11-25"), _ppv("E-2", 25000, "2026-11-27")]},
+        extracted_at="2026-11-28T02:00:00+09:00",
+    )
     sent = _collect(inbox, home, "2026-11-30")
     assert [r["retry_id"] for r in sent["payment_retries"]] == ["RETRY:CARD:T-RETRY-1:2"]
+    assert [
+        (r["account_id"], r["period_start"], r["usage_charges"], r["raised_at"])
+        for r in sent["usage_alerts"]
+    ] == [("PART", "2026-11-01", "55000.00", "2026-11-27 12:00:00.000000+0000")]
     # PART pays 7,000; RETRY's second retry is approved
     _payments(
         inbox,
@@ -186,6 +218,7 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     sent = _collect(inbox, home, "2026-12-02")
     assert _stages(sent) == {("BACK", "reminder")}
     assert sent["payment_retries"] == []
+    assert sent["usage_alerts"] == []  # November is still open, and alerted once
 
     # D+15: second notices to those still owing more than the minimum
     sent = _collect(inbox, home, "2026-12-07")
@@ -219,10 +252,20 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     assert sent["headend_commands"] == []
 
     sent = _collect(inbox, home, "2027-02-20")
-    assert sent["dunning_actions"] == []
+    assert sent["dunning_actions"] == [] and sent["write_offs"] == []
     sent = _collect(inbox, home, "2027-02-21")
     assert _stages(sent) == {("NEVER", "terminate"), ("BACK", "terminate")}
     assert ("NEVER", "*", "DEACTIVATE", "2027-02-21") in _commands(sent)
+    assert [
+        (r["account_id"], r["oldest_invoice_no"], r["amount"], r["cycle_date"])
+        for r in sent["write_offs"]
+    ] == [
+        ("BACK", "INV-2026-00000001", "14520.00", "2027-03-01"),
+        ("NEVER", "INV-2026-00000003", "14520.00", "2027-03-01"),
+    ]
+    # written off, they owe nothing: the next day dunns and writes off nothing more
+    sent = _collect(inbox, home, "2027-02-22")
+    assert sent["dunning_actions"] == [] and sent["write_offs"] == []
 
     # nobody else was ever dunned; the duplicated settlement counted once
     everything = read_all(home)

@@ -18,13 +18,15 @@ Between it and 2027-01-01: A1 pays 49,720 by card (Dec 20) and is refunded 1,000
 (Dec 22); a settlement with an unknown status is quarantined; a deposit of 5,000
 arrives for an unknown virtual account (Dec 10); the
 CMS now says A1's NET ended 2026-11-26 (backdated) and A2's LIC 2026-12-01.
-Cycle 2027-01-01 (December, 31 days), run with write_off_days=30:
+Collections of 2026-12-23, run with write_off_days=30: A2 owes 9,820 (7,180 + 2,640),
+   its oldest unpaid invoice due 2026-11-23, 30 days ago: written off that day, to
+   be shown by A2's next bill run, 2027-01-01.
+Cycle 2027-01-01 (December, 31 days):
 A1 BASE 13,200; NET billed 30 days of November on INV-2026-00000003, 5 no longer
    covered: -(27,500 x 5 / 30 = 4,583.33) = -4,583; late fee 2% of the 1,000 still
    unpaid of INV-2026-00000003 = 20; VAT floor((13,200 - 4,583) x 0.1) = 861;
    9,498 -> 9,490 (rounding -8); amount due 49,720 - 48,720 + 9,490 = 10,490.
-A2 owes 9,820, its oldest unpaid invoice due 2026-11-23, 39 days ago (>= 30):
-   written off, dated 2026-12-23 (30 days past due); no late fee, no charges;
+A2: the write-off of 9,820 in payments and credits; no late fee, no charges;
    amount due 0.
 AR roll-forward (posting dates): 2026-11 invoiced 34,380, paid 27,200 -> 7,180;
 2026-12 invoiced 53,460, paid 48,720, credited 1,100, written off 9,820 -> 1,000;
@@ -223,7 +225,22 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
     december_files = _digest(*closed)
 
     _january_deliveries(inbox)
-    _run(inbox, home, CYCLES[2], "--set", "write_off_days=30")
+    collect = cablebill(
+        "collect", "--inbox", str(inbox), "--as-of", "2026-12-23", "--home", str(home),
+        "--set", "write_off_days=30",
+    )  # fmt: skip
+    assert collect.returncode == 0, collect.stdout + collect.stderr
+    assert read_csv(home / "collections/2026-12-23/write_offs.csv") == [
+        {
+            "account_id": "A2",
+            "written_off_on": "2026-12-23",
+            "oldest_invoice_no": "INV-2026-00000002",
+            "amount": "9820.00",
+            "currency": "KRW",
+            "cycle_date": "2027-01-01",
+        }
+    ]
+    _run(inbox, home, CYCLES[2])
     january = _invoices(home, CYCLES[2])
     a1, a2 = january["A1"], january["A2"]
     assert (a1["invoice_no"], a2["invoice_no"]) == ("INV-2027-00000001", "INV-2027-00000002")
@@ -291,7 +308,7 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
         "1000.00", "9490.00", "0.00", "0.00", "0.00", "10490.00",
     )  # fmt: skip
     assert rollforward[("A2", "2026-12")][-1] == "0.00"
-    assert _journal(journal, "WO:A2:2027-01-01") == [
+    assert _journal(journal, "WO:A2:2026-12-23") == [
         ("835000", "9820.00", "0.00"),
         ("110100", "0.00", "9820.00"),
     ]

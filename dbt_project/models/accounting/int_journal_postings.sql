@@ -301,7 +301,7 @@ write_off_postings as (
 
     select
         'WO:' || write_offs.account_id || ':'
-        || cast(write_offs.cycle_date as {{ dbt.type_string() }}) as journal_id,
+        || cast(write_offs.written_off_on as {{ dbt.type_string() }}) as journal_id,
         sides.side as event_line_no,
         write_offs.cycle_date,
         write_offs.written_off_on as posting_date,
@@ -312,10 +312,10 @@ write_off_postings as (
         write_offs.currency,
         'write_off' as source_type,
         write_offs.account_id || ':'
-        || cast(write_offs.cycle_date as {{ dbt.type_string() }}) as source_id,
+        || cast(write_offs.written_off_on as {{ dbt.type_string() }}) as source_id,
         write_offs.account_id,
         'Written off from ' || write_offs.oldest_invoice_no as memo
-    from {{ ref('stg_ledger__write_offs') }} as write_offs
+    from {{ ref('int_write_offs_closed') }} as write_offs
     cross join sides
 
 ),

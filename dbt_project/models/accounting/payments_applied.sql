@@ -53,12 +53,12 @@ settled as (
     union all
     select
         account_id,
-        account_id || ':' || cast(cycle_date as {{ dbt.type_string() }}) as ref,
+        account_id || ':' || cast(written_off_on as {{ dbt.type_string() }}) as ref,
         'write_off' as kind,
         cycle_date,
         written_off_on as dated,
         amount
-    from {{ ref('stg_ledger__write_offs') }}
+    from {{ ref('int_write_offs_closed') }}
     union all
     select
         account_id,

@@ -42,7 +42,13 @@ invoiced as (
     from balances
     left join totals
         on balances.account_id = totals.account_id
-    left join {{ ref('int_write_offs') }} as write_offs
+    left join (
+        select
+            account_id,
+            sum(amount) as amount
+        from {{ ref('int_write_offs') }}
+        group by account_id
+    ) as write_offs
         on balances.account_id = write_offs.account_id
     where
         totals.account_id is not null

@@ -7,7 +7,8 @@
     )
 }}
 
-{#- Balances the cycle's bill run writes off (bad debt), per account. -#}
+{#- The write-offs the cycle's invoices show (recorded by the daily collections);
+    the close checks that none was recorded since. -#}
 select
     write_offs.account_id,
     bill_cycle.cycle_date,
