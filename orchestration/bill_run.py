@@ -110,7 +110,8 @@ def _execute(job_name: str, partitions, key: str, home: Path, log_name: str, set
 def run_collections(
     inbox: Path, as_of: date, home: Path, settings: dict | None = None
 ) -> CollectionsResult:
-    """Run the collections of `as_of`: dunning, headend commands, retries, notices."""
+    """Run the collections of `as_of`: dunning, headend commands, retries, write-offs,
+    usage alerts, notices."""
     configure_environment(home, inbox)
     ensure_manifest()
     from orchestration.partitions import collection_days
@@ -124,7 +125,14 @@ def run_collections(
         (materialization,) = result.asset_materializations_for_node("collections")
         outcome.recorded = {
             name: materialization.metadata[name].value
-            for name in ("dunning_actions", "headend_commands", "payment_retries", "notices")
+            for name in (
+                "dunning_actions",
+                "headend_commands",
+                "payment_retries",
+                "write_offs",
+                "usage_alerts",
+                "notices",
+            )
         }
         outcome.folder = home / "collections" / key
     return outcome

@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 
     collect = sub.add_parser(
         "collect",
-        help="run the day's collections: dunning, headend commands, payment retries",
+        help="run the day's collections: dunning, headend commands, payment retries, "
+        "write-offs, usage alerts",
     )
     collect.add_argument("--inbox", type=Path, required=True)
     collect.add_argument(
