@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -32,15 +33,21 @@ class GateResult:
         return f"{self.name}: FAILED on {self.rows_checked:,} rows: " + "; ".join(parts)
 
 
+DOCS_SITE = "cablebill"
+
+
 def run_suite(
     name: str,
     con: duckdb.DuckDBPyConnection,
     sql: str,
     params: dict,
     expectations: list,
-    id_column: str,
+    id_columns: tuple[str, ...],
+    docs_dir: Path | None = None,
 ) -> GateResult:
-    """Validate the rows of `sql` against `expectations` with an ephemeral GX context.
+    """Validate the rows of `sql` against `expectations` with an ephemeral GX context,
+    rendering the validation as Data Docs under `docs_dir` when given. A failure's
+    sample rows show `id_columns` (what identifies a row, and what explains it).
 
     `expectations` are GX expectation objects. Great Expectations is imported here,
     not at module load, because importing it costs seconds.
@@ -51,19 +58,44 @@ def run_suite(
     frame = con.sql(sql, params=params).df()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
+    batch_definition = (
         context.data_sources.add_pandas(name)
         .add_dataframe_asset(name)
         .add_batch_definition_whole_dataframe(name)
-        .get_batch(batch_parameters={"dataframe": frame})
     )
-    suite = gx.ExpectationSuite(name=name)
+    suite = context.suites.add(gx.ExpectationSuite(name=name))
     for expectation in expectations:
         suite.add_expectation(expectation)
-    validation = batch.validate(
-        suite,
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_column]},
+    actions = []
+    if docs_dir is not None:
+        context.add_data_docs_site(
+            DOCS_SITE,
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE]))
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=name,
+            validation_definitions=[
+                context.validation_definitions.add(
+                    gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
+                )
+            ],
+            actions=actions,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": list(id_columns),
+            },
+        )
     )
+    (validation,) = checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()
     failures = [
         Failure(
             result.expectation_config.type,
@@ -78,4 +110,4 @@ def run_suite(
 
 
 def _plain(row: dict) -> dict:
-    return {k: v.item() if hasattr(v, "item") else v for k, v in row.items()}
+    return {k: v.item() if hasattr(v, "item") else str(v) for k, v in row.items()}

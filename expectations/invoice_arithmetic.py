@@ -10,6 +10,7 @@ negative; the rounding truncates toward zero by less than one rounding step.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 
@@ -87,7 +88,9 @@ order by i.invoice_no
 """
 
 
-def validate_invoices(con: duckdb.DuckDBPyConnection, cycle_date: date) -> GateResult:
+def validate_invoices(
+    con: duckdb.DuckDBPyConnection, cycle_date: date, docs_dir: Path | None = None
+) -> GateResult:
     """Check every invoice of `cycle_date` in the warehouse behind `con`."""
     import great_expectations as gx
 
@@ -104,5 +107,6 @@ def validate_invoices(con: duckdb.DuckDBPyConnection, cycle_date: date) -> GateR
         OBSERVATIONS_SQL,
         {"cycle": cycle_date},
         expectations,
-        id_column="invoice_no",
+        id_columns=("invoice_no",),
+        docs_dir=docs_dir,
     )

@@ -24,6 +24,16 @@ QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
 
 
+@dataclass(frozen=True)
+class Gate:
+    """One quality check of a run: a gate (expectations/) or a dbt test."""
+
+    name: str
+    passed: bool
+    blocking: bool
+    summary: str | None = None
+
+
 @dataclass
 class BillRunResult:
     cycle: str
@@ -38,6 +48,8 @@ class BillRunResult:
     exports_dir: Path | None = None
     statements_dir: Path | None = None
     log_path: Path | None = None
+    gates: list[Gate] = field(default_factory=list)
+    quality_dir: Path | None = None
 
     @property
     def title(self) -> str:
@@ -138,6 +150,18 @@ def run_collections(
     return outcome
 
 
+def _gate(evaluation) -> Gate:
+    from dagster import AssetCheckSeverity
+
+    summary = evaluation.metadata.get("summary")
+    return Gate(
+        evaluation.check_name,
+        evaluation.passed,
+        evaluation.severity == AssetCheckSeverity.ERROR,
+        summary.value if summary is not None else None,
+    )
+
+
 def run_bill_cycle(
     inbox: Path, cycle: date, home: Path, preview: bool = False, settings: dict | None = None
 ) -> BillRunResult:
@@ -156,7 +180,14 @@ def run_bill_cycle(
         f"bill-run-{key}.log",
         settings,
     )
-    outcome = BillRunResult(key, result.success, preview=preview, log_path=log_path)
+    outcome = BillRunResult(
+        key,
+        result.success,
+        preview=preview,
+        log_path=log_path,
+        gates=[_gate(e) for e in result.get_asset_check_evaluations()],
+        quality_dir=home / "quality" / key,
+    )
     if not result.success:
         outcome.errors = errors
         return outcome

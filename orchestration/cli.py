@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         result = run_bill_cycle(
             args.inbox, args.day, args.home, preview=args.preview, settings=settings
         )
+    if args.command == "run":
+        _gate_summary(result)
     if not result.success:
         print(f"\n{result.title} FAILED", file=sys.stderr)
         for error in result.errors:
@@ -139,6 +141,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "collect":
         return _collections_summary(result)
     return _bill_run_summary(result)
+
+
+def _gate_summary(result) -> None:
+    """What the quality gates found: counts, then every gate that failed or warned."""
+    if not result.gates:
+        return
+    failed = [g for g in result.gates if not g.passed]
+    out = sys.stderr if any(g.blocking for g in failed) else sys.stdout
+    print(
+        f"\nquality gates: {len(result.gates) - len(failed)} of {len(result.gates)} passed",
+        file=out,
+    )
+    for gate in failed:
+        verdict = "BLOCKED by" if gate.blocking else "warning from"
+        print(f"  {verdict} {gate.name}", file=out)
+        for line in (gate.summary or "").splitlines():
+            print(f"    {line}", file=out)
+    print(f"  data docs: {result.quality_dir / 'index.html'}", file=out)
 
 
 def _collections_summary(result) -> int:

@@ -7,7 +7,12 @@ from orchestration.assets.dbt import accounting_models, billing_models, dbt_reso
 from orchestration.assets.ingest import ingest
 from orchestration.assets.ledger import ledger_close
 from orchestration.assets.outputs import exports, statements
-from orchestration.assets.quality import invoice_arithmetic
+from orchestration.assets.quality import (
+    bill_jumps,
+    cycle_totals,
+    feeds_complete,
+    invoice_arithmetic,
+)
 from orchestration.sensors import collections_every_day
 from orchestration.settings import home_from_env
 
@@ -46,7 +51,7 @@ defs = Definitions(
         statements,
         collections,
     ],
-    asset_checks=[invoice_arithmetic],
+    asset_checks=[feeds_complete, invoice_arithmetic, cycle_totals, bill_jumps],
     jobs=[bill_run, bill_run_preview, collections_daily],
     sensors=[collections_every_day],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},

@@ -54,6 +54,9 @@ class CablebillHome(ConfigurableResource):
     def collections_dir(self, day: str) -> Path:
         return self.home_dir / "collections" / day
 
+    def quality_dir(self, cycle: str) -> Path:
+        return self.home_dir / "quality" / cycle
+
     @property
     def operator(self) -> dict:
         return {"name": self.operator_name, "phone": self.operator_phone}

@@ -117,3 +117,11 @@ def subscription(sub_id: str, account_id: str, code: str, start: str, **override
     }
     row.update(overrides)
     return row
+
+
+def usage_extract(inbox: Path, delivery_id: str, extracted_at: str = EXTRACTED_AT) -> Path:
+    """A night's headend extract with no usage in it: the bill run's feed gate wants
+    a headend delivery extracted at or after the period's end."""
+    return write_delivery(
+        inbox, "headend", delivery_id, {"vod_purchases.csv": []}, extracted_at=extracted_at
+    )

@@ -1,40 +1,129 @@
-"""Quality gates: blocking checks between the draft invoices and everything downstream."""
+"""Quality gates: blocking checks in front of billing, the close and everything after.
 
+Each gate runs Great Expectations suites (`expectations/`) and renders their
+validation results as Data Docs under `<home>/quality/<cycle>/`. A failed gate
+names the suite, the expectation, how many rows broke it and a sample of them;
+with severity ERROR it stops every asset downstream of the one it checks.
+"""
+
+import json
 import logging
 from datetime import date
 
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
+    AssetCheckSeverity,
     AssetKey,
     MetadataValue,
     asset_check,
 )
 
+from expectations.anomalies import validate_bill_jumps, validate_cycle_totals
+from expectations.feeds import validate_feeds
+from expectations.gate import GateResult
 from expectations.invoice_arithmetic import validate_invoices
 from orchestration.partitions import PARTITION_TAG
-from orchestration.settings import CablebillHome
+from orchestration.settings import SETTINGS_TAG, CablebillHome, billing_settings
 
 log = logging.getLogger("cablebill.quality")
 
+INVOICES = AssetKey(["marts", "invoices"])
+
+
+def _cycle(context: AssetCheckExecutionContext) -> str:
+    return context.run.tags[PARTITION_TAG]  # the bill run's cycle
+
+
+def _settings(context: AssetCheckExecutionContext) -> dict:
+    return billing_settings() | json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
+
+
+def _result(results: list[GateResult], cablebill: CablebillHome, cycle: str, block: bool = True):
+    """One check result for the suites of a gate, with what each observed."""
+    passed = all(r.success for r in results)
+    metadata = {}
+    for r in results:
+        (log.info if r.success else log.error)("gate %s", r.describe())
+        metadata[f"{r.name}_rows_checked"] = r.rows_checked
+        for failure in r.failures:
+            metadata[f"{r.name}_{failure.column or failure.expectation}_unexpected"] = (
+                failure.unexpected_count
+            )
+    if not passed:
+        metadata["summary"] = MetadataValue.md(
+            "\n".join(f"- {r.describe()}" for r in results if not r.success)
+        )
+    metadata["data_docs"] = MetadataValue.path(str(cablebill.quality_dir(cycle) / "index.html"))
+    return AssetCheckResult(
+        passed=passed,
+        metadata=metadata,
+        severity=AssetCheckSeverity.ERROR if block else AssetCheckSeverity.WARN,
+    )
+
 
 @asset_check(
-    asset=AssetKey(["marts", "invoices"]),
+    asset=AssetKey(["ingest", "deliveries"]),
+    blocking=True,
+    description="Every required feed delivered for the whole period, no delivery refused "
+    "and left so, quarantine under max_quarantine_share per entity, no subscription to an "
+    "unknown product (suites `feed_deliveries`, `feed_quarantine`); a failure stops billing.",
+)
+def feeds_complete(
+    context: AssetCheckExecutionContext, cablebill: CablebillHome
+) -> AssetCheckResult:
+    cycle = _cycle(context)
+    with cablebill.read_warehouse() as con:
+        results = validate_feeds(
+            con,
+            date.fromisoformat(cycle),
+            _settings(context),
+            cablebill.operator_timezone,
+            cablebill.quality_dir(cycle),
+        )
+    return _result(results, cablebill, cycle)
+
+
+@asset_check(
+    asset=INVOICES,
     additional_deps=[AssetKey(["marts", "invoice_lines"]), AssetKey(["marts", "dim_accounts"])],
     blocking=True,
-    description="Every invoice of the cycle adds up (Great Expectations suite "
-    "`invoice_arithmetic`); a failure stops exports and statements.",
+    description="Every invoice of the cycle adds up (suite `invoice_arithmetic`); a failure "
+    "stops the close, exports and statements.",
 )
 def invoice_arithmetic(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> AssetCheckResult:
-    cycle = context.run.tags[PARTITION_TAG]  # the bill run's cycle
+    cycle = _cycle(context)
     with cablebill.read_warehouse() as con:
-        result = validate_invoices(con, date.fromisoformat(cycle))
-    (log.info if result.success else log.error)("gate %s", result.describe())
-    metadata = {"invoices_checked": result.rows_checked}
-    for failure in result.failures:
-        metadata[f"{failure.column or failure.expectation}_unexpected"] = failure.unexpected_count
-    if result.failures:
-        metadata["summary"] = MetadataValue.md(result.describe())
-    return AssetCheckResult(passed=result.success, metadata=metadata)
+        result = validate_invoices(con, date.fromisoformat(cycle), cablebill.quality_dir(cycle))
+    return _result([result], cablebill, cycle)
+
+
+def _anomaly_gate(context, cablebill: CablebillHome, validate, action: str):
+    """An anomaly gate: it blocks or only warns as the setting `action` says."""
+    cycle, settings = _cycle(context), _settings(context)
+    with cablebill.read_warehouse() as con:
+        result = validate(con, date.fromisoformat(cycle), settings, cablebill.quality_dir(cycle))
+    return _result([result], cablebill, cycle, block=settings[action] == "block")
+
+
+@asset_check(
+    asset=INVOICES,
+    blocking=True,
+    description="The cycle's invoice count and charges within anomaly_tolerance_pct of the "
+    "previous cycle's (suite `cycle_totals`); blocks or warns per anomaly_action.",
+)
+def cycle_totals(context: AssetCheckExecutionContext, cablebill: CablebillHome) -> AssetCheckResult:
+    return _anomaly_gate(context, cablebill, validate_cycle_totals, "anomaly_action")
+
+
+@asset_check(
+    asset=INVOICES,
+    blocking=True,
+    description="Accounts whose bill grew more than bill_jump_factor times since the "
+    "previous cycle, listed for review (suite `bill_jumps`); warns or blocks per "
+    "bill_jump_action.",
+)
+def bill_jumps(context: AssetCheckExecutionContext, cablebill: CablebillHome) -> AssetCheckResult:
+    return _anomaly_gate(context, cablebill, validate_bill_jumps, "bill_jump_action")

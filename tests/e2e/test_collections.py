@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.deliveries import account, product, subscription, write_delivery
+from tests.deliveries import account, product, subscription, usage_extract, write_delivery
 from tests.e2e import cablebill, read_csv
 
 pytestmark = pytest.mark.slow
@@ -117,6 +117,7 @@ def _commands(sent: dict) -> set[tuple[str, str, str, str]]:
 
 def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     _cms(inbox, "20261101-0001", "2026-11-01T01:00:00+09:00")
+    usage_extract(inbox, "20261101-0001")
     _payments(
         inbox,
         "2026-11-20",
