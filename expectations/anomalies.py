@@ -43,8 +43,8 @@ select
     coalesce(c.currency, p.currency) as currency,
     coalesce(c.invoices, 0) as invoices,
     coalesce(p.invoices, 0) as previous_invoices,
-    coalesce(c.charges, 0) as current_charges,
-    coalesce(p.charges, 0) as previous_charges,
+    cast(coalesce(c.charges, 0) as varchar) as current_charges,
+    cast(coalesce(p.charges, 0) as varchar) as previous_charges,
     case when coalesce(p.invoices, 0) < $min_invoices then 0.0
         else abs(coalesce(c.invoices, 0) - p.invoices) * 100.0 / p.invoices
     end as invoice_count_change_pct,
@@ -60,8 +60,8 @@ JUMPS_SQL = f"""
 with {PREVIOUS_CYCLE}
 select
     c.account_id,
-    p.current_charges as previous_charges,
-    c.current_charges,
+    cast(p.current_charges as varchar) as previous_charges,
+    cast(c.current_charges as varchar) as current_charges,
     cast(c.current_charges / p.current_charges as double) as growth
 from current_invoices as c
 inner join previous_invoices as p on c.account_id = p.account_id

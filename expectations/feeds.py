@@ -7,7 +7,9 @@ whole period), and no delivery of any feed was refused and never delivered again
 (deliveries no earlier cycle closed) that went to quarantine stays under
 `max_quarantine_share` (for entities with at least `quarantine_min_rows` rows: a
 share of a handful of rows says nothing), and no subscription names a product the
-catalog does not have.
+catalog does not have. `feed_duplicates`, one row per usage entity: no usage the
+cycle takes in repeats another record's content under a different id (a file
+delivered again with new ids would bill the usage twice).
 """
 
 from __future__ import annotations
@@ -82,6 +84,37 @@ from
     return "\nunion all".join(rows) + "\norder by entity"
 
 
+# What makes two usage records the same usage, whatever their ids.
+USAGE_CONTENT = {
+    "data_usage": ("record_id", "account_id, usage_start, usage_end, bytes_down, bytes_up"),
+    "vod_purchases": ("event_id", "account_id, title_id, purchase_type, event_ts"),
+    "ppv_purchases": ("event_id", "account_id, event_code, event_ts"),
+}
+
+
+def _duplicates_sql(closed: str) -> str:
+    rows = [
+        f"""
+select
+    'headend.{name}' as entity,
+    coalesce(sum(ids - 1), 0) as duplicate_rows,
+    coalesce(min(first_id), '') as example_id
+from (
+    select count(distinct {id_column}) as ids, min({id_column}) as first_id,
+           bool_or(_delivery_id in (
+               select delivery_id from ingest.deliveries as d where d.feed = 'headend'
+               and not exists (select 1 from {closed} as c where c.feed = d.feed
+                   and c.delivery_id = d.delivery_id and c.cycle_date < $cycle)
+           )) as taken_in
+    from raw.{name}
+    group by {content}
+) as same
+where ids > 1 and taken_in"""
+        for name, (id_column, content) in USAGE_CONTENT.items()
+    ]
+    return "\nunion all".join(rows) + "\norder by entity"
+
+
 def validate_feeds(
     con: duckdb.DuckDBPyConnection,
     cycle_date: date,
@@ -105,14 +138,15 @@ def validate_feeds(
         id_columns=("feed", "deliveries_loaded", "latest_extracted_at"),
         docs_dir=docs_dir,
     )
-    closed = con.execute(
+    closed_table = con.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'ledger' and table_name = 'closed_deliveries'"
     ).fetchall()[0][0]
+    closed = "ledger.closed_deliveries" if closed_table else NO_CLOSED_DELIVERIES
     quarantine = run_suite(
         "feed_quarantine",
         con,
-        _quarantine_sql("ledger.closed_deliveries" if closed else NO_CLOSED_DELIVERIES),
+        _quarantine_sql(closed),
         {"cycle": cycle_date, "min_rows": settings["quarantine_min_rows"]},
         [
             gx.expectations.ExpectColumnValuesToBeBetween(
@@ -125,4 +159,17 @@ def validate_feeds(
         id_columns=("entity", "rows_loaded", "rows_quarantined"),
         docs_dir=docs_dir,
     )
-    return [deliveries, quarantine]
+    duplicates = run_suite(
+        "feed_duplicates",
+        con,
+        _duplicates_sql(closed),
+        {"cycle": cycle_date},
+        [
+            gx.expectations.ExpectColumnValuesToBeBetween(
+                column="duplicate_rows", min_value=0, max_value=0
+            )
+        ],
+        id_columns=("entity", "example_id"),
+        docs_dir=docs_dir,
+    )
+    return [deliveries, quarantine, duplicates]

@@ -10,8 +10,10 @@ from orchestration.assets.outputs import exports, statements
 from orchestration.assets.quality import (
     bill_jumps,
     cycle_totals,
+    exports_match_marts,
     feeds_complete,
     invoice_arithmetic,
+    ledger_integrity,
 )
 from orchestration.sensors import collections_every_day
 from orchestration.settings import home_from_env
@@ -51,7 +53,14 @@ defs = Definitions(
         statements,
         collections,
     ],
-    asset_checks=[feeds_complete, invoice_arithmetic, cycle_totals, bill_jumps],
+    asset_checks=[
+        feeds_complete,
+        invoice_arithmetic,
+        cycle_totals,
+        bill_jumps,
+        ledger_integrity,
+        exports_match_marts,
+    ],
     jobs=[bill_run, bill_run_preview, collections_daily],
     sensors=[collections_every_day],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},

@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from expectations.exports import ExportedFile
+
 
 @dataclass(frozen=True)
 class Export:
@@ -272,6 +274,28 @@ def write_daily_exports(
     report, under `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return [_write(con, export, as_of, out_dir) for export in DAILY_EXPORTS]
+
+
+def exported_files(cycle_date: date, out_dir: Path) -> list[ExportedFile]:
+    """The files write_exports writes for `cycle_date`, with the relations they hold."""
+    files = []
+    for folder, exports in ((out_dir, EXPORTS), (out_dir / "reports", REPORTS)):
+        for export in exports:
+            where = (
+                f"where {export.date_column} = date '{cycle_date}'" if export.date_column else ""
+            )
+            total = export.total_column
+            files.append(
+                ExportedFile(
+                    export.name,
+                    folder / f"{export.name}.csv",
+                    folder / f"{export.name}.parquet",
+                    f"(select * from {export.relation} {where}) as source",
+                    total.upper() if total and export.upper_case_header else total,
+                    total,
+                )
+            )
+    return files
 
 
 def write_exports(con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path) -> list[Written]:

@@ -20,9 +20,12 @@ from dagster import (
 )
 
 from expectations.anomalies import validate_bill_jumps, validate_cycle_totals
+from expectations.exports import validate_exports
 from expectations.feeds import validate_feeds
 from expectations.gate import GateResult
 from expectations.invoice_arithmetic import validate_invoices
+from expectations.ledger import validate_ledger
+from orchestration.exports import exported_files
 from orchestration.partitions import PARTITION_TAG
 from orchestration.settings import SETTINGS_TAG, CablebillHome, billing_settings
 
@@ -97,6 +100,38 @@ def invoice_arithmetic(
     cycle = _cycle(context)
     with cablebill.read_warehouse() as con:
         result = validate_invoices(con, date.fromisoformat(cycle), cablebill.quality_dir(cycle))
+    return _result([result], cablebill, cycle)
+
+
+@asset_check(
+    asset=AssetKey(["ledger", "close"]),
+    blocking=True,
+    description="Every numbered invoice and credit note of the ledger: numbers unique and "
+    "gapless per yearly series, invoices equal to their lines, components and amount due "
+    "(suite `ledger_documents`); a failure stops the journal, exports and statements.",
+)
+def ledger_integrity(
+    context: AssetCheckExecutionContext, cablebill: CablebillHome
+) -> AssetCheckResult:
+    cycle = _cycle(context)
+    with cablebill.read_warehouse() as con:
+        result = validate_ledger(con, cablebill.quality_dir(cycle))
+    return _result([result], cablebill, cycle)
+
+
+@asset_check(
+    asset=AssetKey(["exports"]),
+    blocking=True,
+    description="Every export file, read back from disk, has the rows and the money total "
+    "of the relation it was written from (suite `exports`).",
+)
+def exports_match_marts(
+    context: AssetCheckExecutionContext, cablebill: CablebillHome
+) -> AssetCheckResult:
+    cycle = _cycle(context)
+    files = exported_files(date.fromisoformat(cycle), cablebill.exports_dir(cycle))
+    with cablebill.read_warehouse() as con:
+        result = validate_exports(con, files, cablebill.quality_dir(cycle))
     return _result([result], cablebill, cycle)
 
 

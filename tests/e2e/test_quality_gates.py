@@ -133,3 +133,64 @@ def test_a_revenue_jump_blocks_the_close_until_it_is_accepted(inbox, home):
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert "warning from bill_jumps" in accepted.stdout
     assert _closed_invoices(home) == 4
+
+
+def test_a_doubled_usage_file_blocks_billing_until_it_is_reviewed(inbox, home):
+    _inbox(inbox)
+    usage = [
+        {
+            "record_id": f"R{n}",
+            "account_id": "A1",
+            "usage_start": f"2026-10-{n:02d}T10:00:00+09:00",
+            "usage_end": f"2026-10-{n:02d}T11:00:00+09:00",
+            "bytes_down": 1000,
+            "bytes_up": 10,
+        }
+        for n in range(1, 16)
+    ]
+    write_delivery(
+        inbox,
+        "headend",
+        "20261101-0002",
+        {"data_usage.csv": usage + usage},  # the file's rows twice over
+        extracted_at="2026-11-01T03:00:00+09:00",
+    )
+    blocked = _run(inbox, home)
+    _assert_blocked(
+        blocked,
+        home,
+        "2026-11-01",
+        "BLOCKED by feeds_complete",
+        "quarantine_share",
+        "'entity': 'headend.data_usage'",
+        "'rows_quarantined': 15",
+    )
+    # reviewed: the repeats are exact duplicates, quarantined, each record counted once
+    accepted = _run(inbox, home, "2026-11-01", "--set", "max_quarantine_share=0.5")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from staging.stg_headend__data_usage").fetchall() == [
+            (15,)
+        ]
+
+
+def test_an_invoice_edited_in_the_ledger_stops_the_journal_and_exports(inbox, home):
+    _inbox(inbox)
+    assert _run(inbox, home).returncode == 0
+    exports = home / "exports" / "2026-11-01"
+    before = {p.name: p.read_bytes() for p in exports.iterdir() if p.is_file()}
+
+    tamper = (
+        "update ledger.invoices set current_charges = current_charges + {} where account_id = 'A1'"
+    )
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute(tamper.format(1000))
+    blocked = _run(inbox, home)
+    assert blocked.returncode == 1
+    for word in ("BLOCKED by ledger_integrity", "lines_gap", "INV-2026-00000001"):
+        assert word in blocked.stderr, blocked.stderr
+    assert {p.name: p.read_bytes() for p in exports.iterdir() if p.is_file()} == before
+
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute(tamper.format(-1000))
+    assert _run(inbox, home).returncode == 0
