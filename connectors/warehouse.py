@@ -44,6 +44,13 @@ create table if not exists {INGEST_SCHEMA}.rejections (
     detail varchar not null,
     primary key (feed, delivery_id, fingerprint)
 );
+create table if not exists {INGEST_SCHEMA}.dismissals (
+    feed varchar not null,
+    delivery_id varchar not null,
+    reason varchar not null,
+    dismissed_at timestamptz not null,
+    primary key (feed, delivery_id)
+);
 """
 
 

@@ -1,15 +1,25 @@
 """The feed gates: a cycle is billed only on complete, verified deliveries.
 
-`feed_deliveries`, one row per feed: every required feed has a loaded delivery
-extracted at or after the period's end (the CMS snapshot and the usage cover the
-whole period), and no delivery of any feed was refused and never delivered again.
+A delivery is *taken in* by a cycle when no earlier cycle's close took it in: what
+arrived since the previous bill run.
+
+`feed_deliveries`, one row per feed: every feed of `required_feeds` delivered at
+least once since the previous bill run; the latest delivery of each feed of
+`period_end_feeds` was extracted at or after the period's end (the CMS snapshot and
+the usage cover the whole period); no delivery was refused and left so (neither
+delivered again whole nor dismissed by ops with a recorded reason).
 `feed_quarantine`, one row per entity: the share of the rows the cycle takes in
-(deliveries no earlier cycle closed) that went to quarantine stays under
-`max_quarantine_share` (for entities with at least `quarantine_min_rows` rows: a
-share of a handful of rows says nothing), and no subscription names a product the
-catalog does not have. `feed_duplicates`, one row per usage entity: no usage the
-cycle takes in repeats another record's content under a different id (a file
-delivered again with new ids would bill the usage twice).
+that went to quarantine stays under `max_quarantine_share` (for entities with at
+least `quarantine_min_rows` rows: a share of a handful of rows says nothing), and no
+subscription names a product the catalog does not have. `feed_duplicates`, one row
+per usage entity: no usage the cycle takes in repeats another record's content
+under a different id (a file delivered again with new ids would bill the usage
+twice). `feed_suspense`, one row per event entity: how many rows name an account
+(or a virtual account) the CMS does not have; only usage blocks, above
+`max_suspense_share` of at least `suspense_min_events` events.
+
+`quarantine_review` (a warning, never a block) lists every quarantined row of the
+entities too small for the share to be judged.
 """
 
 from __future__ import annotations
@@ -29,38 +39,64 @@ NO_CLOSED_DELIVERIES = (
     "(select null::varchar as feed, null::varchar as delivery_id, null::date as cycle_date "
     "where false)"
 )
+USAGE_ENTITIES = ("vod_purchases", "ppv_purchases", "data_usage")
+
+
+def _taken_in(closed: str, feed: str = "{feed}") -> str:
+    """The ids of `feed`'s deliveries the cycle takes in (none closed by an earlier cycle)."""
+    return (
+        f"select delivery_id from ingest.deliveries as d where d.feed = '{feed}' and not exists "
+        f"(select 1 from {closed} as c where c.feed = d.feed "
+        f"and c.delivery_id = d.delivery_id and c.cycle_date < $cycle)"
+    )
+
 
 DELIVERIES_SQL = """
+with taken_in as (
+    select d.feed, count(*) as deliveries
+    from ingest.deliveries as d
+    where not exists (
+        select 1 from {closed} as c
+        where c.feed = d.feed and c.delivery_id = d.delivery_id and c.cycle_date < $cycle
+    )
+    group by d.feed
+),
+latest as (
+    select feed, max(extracted_at) as extracted_at from ingest.deliveries group by feed
+)
 select
     feeds.feed,
-    feeds.feed in (select unnest($required)) as required,
-    count(loaded.delivery_id) as deliveries_loaded,
-    max(loaded.extracted_at) as latest_extracted_at,
+    coalesce(taken_in.deliveries, 0) as deliveries_taken_in,
+    latest.extracted_at as latest_extracted_at,
     case
-        when feeds.feed not in (select unnest($required)) then 0
-        when coalesce(max(loaded.extracted_at) >= $period_end, false) then 0
+        when feeds.feed in (select unnest($required)) and taken_in.deliveries is null then 1
+        else 0
+    end as not_delivered_since_last_run,
+    case
+        when feeds.feed not in (select unnest($period_end_feeds)) then 0
+        when coalesce(latest.extracted_at >= $period_end, false) then 0
         else 1
     end as period_not_covered,
     (
         select count(*) from ingest.rejections as r
-        where r.feed = feeds.feed and not exists (
-            select 1 from ingest.deliveries as d
-            where d.feed = r.feed and d.delivery_id = r.delivery_id
-        )
+        where r.feed = feeds.feed
+          and not exists (
+              select 1 from ingest.deliveries as d
+              where d.feed = r.feed and d.delivery_id = r.delivery_id
+          )
+          and not exists (
+              select 1 from ingest.dismissals as x
+              where x.feed = r.feed and x.delivery_id = r.delivery_id
+          )
     ) as deliveries_refused
 from (select unnest($feeds) as feed) as feeds
-left join ingest.deliveries as loaded on feeds.feed = loaded.feed
-group by feeds.feed
+left join taken_in on feeds.feed = taken_in.feed
+left join latest on feeds.feed = latest.feed
 order by feeds.feed
 """
 
 
 def _quarantine_sql(closed: str) -> str:
-    taken_in = (
-        f"select delivery_id from ingest.deliveries as d where d.feed = '{{feed}}' and not exists "
-        f"(select 1 from {closed} as c where c.feed = d.feed "
-        f"and c.delivery_id = d.delivery_id and c.cycle_date < $cycle)"
-    )
     rows = [
         f"""
 select
@@ -72,16 +108,47 @@ select
     quarantined.unknown_products
 from
     (select count(*) as n from {raw_table(e)}
-     where _delivery_id in ({taken_in.format(feed=e.feed)})) as loaded,
+     where _delivery_id in ({_taken_in(closed, e.feed)})) as loaded,
     (select count(*) as n,
             count(*) filter (where reason_code = 'unknown_product'
                              and entity = 'subscriptions') as unknown_products
      from ingest.quarantine
      where feed = '{e.feed}' and entity = '{e.name}'
-       and delivery_id in ({taken_in.format(feed=e.feed)})) as quarantined"""
+       and delivery_id in ({_taken_in(closed, e.feed)})) as quarantined"""
         for e in ENTITIES
     ]
     return "\nunion all".join(rows) + "\norder by entity"
+
+
+def _small_entity_quarantine_sql(closed: str) -> str:
+    """Every quarantined row the cycle takes in, of entities under $min_rows rows."""
+    sizes = "\nunion all".join(
+        f"""
+select '{e.feed}' as feed, '{e.name}' as entity,
+    (select count(*) from {raw_table(e)} where _delivery_id in ({_taken_in(closed, e.feed)}))
+    + (select count(*) from ingest.quarantine as q where q.feed = '{e.feed}'
+       and q.entity = '{e.name}' and q.delivery_id in ({_taken_in(closed, e.feed)})) as n"""
+        for e in ENTITIES
+    )
+    return f"""
+with sizes as ({sizes}
+)
+select
+    q.feed || '.' || q.entity as entity,
+    q.delivery_id,
+    q.row_number,
+    q.reason_code,
+    q.detail,
+    1 as quarantined
+from ingest.quarantine as q
+inner join sizes on q.feed = sizes.feed and q.entity = sizes.entity
+where sizes.n < $min_rows
+  and q.delivery_id in (select delivery_id from ingest.deliveries as d
+                        where d.feed = q.feed and not exists (
+                            select 1 from {closed} as c where c.feed = d.feed
+                            and c.delivery_id = d.delivery_id and c.cycle_date < $cycle))
+order by entity, q.delivery_id, q.row_number
+"""
 
 
 # What makes two usage records the same usage, whatever their ids.
@@ -101,11 +168,7 @@ select
     coalesce(min(first_id), '') as example_id
 from (
     select count(distinct {id_column}) as ids, min({id_column}) as first_id,
-           bool_or(_delivery_id in (
-               select delivery_id from ingest.deliveries as d where d.feed = 'headend'
-               and not exists (select 1 from {closed} as c where c.feed = d.feed
-                   and c.delivery_id = d.delivery_id and c.cycle_date < $cycle)
-           )) as taken_in
+           bool_or(_delivery_id in ({_taken_in(closed, "headend")})) as taken_in
     from raw.{name}
     group by {content}
 ) as same
@@ -113,6 +176,60 @@ where ids > 1 and taken_in"""
         for name, (id_column, content) in USAGE_CONTENT.items()
     ]
     return "\nunion all".join(rows) + "\norder by entity"
+
+
+def _suspense_sql(closed: str) -> str:
+    """Rows taken in per event entity, and how many name no account of the latest CMS
+    snapshot (deposits: no virtual account of it). The usage share is of all usage
+    entities together, shown on each usage entity that holds some of it."""
+    known = (
+        "select {column} from raw.accounts where {column} is not null and _delivery_id = ("
+        "select delivery_id from ingest.deliveries where feed = 'cms' "
+        "order by extracted_at desc, delivery_id desc limit 1)"
+    )
+    rows = []
+    for e in ENTITIES:
+        if e.feed == "cms" or e.name in ("outages", "entitlements"):
+            continue
+        column = "virtual_account_no" if e.name == "va_deposits" else "account_id"
+        rows.append(
+            f"""
+select
+    '{e.feed}.{e.name}' as entity,
+    {e.name in USAGE_ENTITIES} as is_usage,
+    count(*) as rows_taken_in,
+    count(*) filter (where {column} not in ({known.format(column=column)})
+                     or {column} is null) as rows_in_suspense
+from {raw_table(e)}
+where _delivery_id in ({_taken_in(closed, e.feed)})"""
+        )
+    return f"""
+with counts as ({"union all".join(rows)}
+),
+usage as (
+    select sum(rows_taken_in) as events, sum(rows_in_suspense) as in_suspense
+    from counts where is_usage
+)
+select
+    counts.entity,
+    counts.rows_taken_in,
+    counts.rows_in_suspense,
+    case
+        when not counts.is_usage or counts.rows_in_suspense = 0 or usage.events < $min_events
+            then 0.0
+        else usage.in_suspense / usage.events
+    end as usage_suspense_share
+from counts cross join usage
+order by counts.entity
+"""
+
+
+def _closed_deliveries(con: duckdb.DuckDBPyConnection) -> str:
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'ledger' and table_name = 'closed_deliveries'"
+    ).fetchall()[0][0]
+    return "ledger.closed_deliveries" if exists else NO_CLOSED_DELIVERIES
 
 
 def validate_feeds(
@@ -125,36 +242,43 @@ def validate_feeds(
     """Check the deliveries in the warehouse behind `con` for billing `cycle_date`."""
     import great_expectations as gx
 
+    def at_most(column: str, value) -> object:
+        return gx.expectations.ExpectColumnValuesToBeBetween(
+            column=column, min_value=0, max_value=value
+        )
+
+    closed = _closed_deliveries(con)
     period_end = datetime.combine(cycle_date, time(0), ZoneInfo(timezone))
     deliveries = run_suite(
         "feed_deliveries",
         con,
-        DELIVERIES_SQL,
-        {"feeds": FEEDS, "required": list(settings["required_feeds"]), "period_end": period_end},
+        DELIVERIES_SQL.format(closed=closed),
+        {
+            "cycle": cycle_date,
+            "feeds": FEEDS,
+            "required": list(settings["required_feeds"]),
+            "period_end_feeds": list(settings["period_end_feeds"]),
+            "period_end": period_end,
+        },
         [
-            gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
-            for column in ("period_not_covered", "deliveries_refused")
+            at_most(column, 0)
+            for column in (
+                "not_delivered_since_last_run",
+                "period_not_covered",
+                "deliveries_refused",
+            )
         ],
-        id_columns=("feed", "deliveries_loaded", "latest_extracted_at"),
+        id_columns=("feed", "deliveries_taken_in", "latest_extracted_at"),
         docs_dir=docs_dir,
     )
-    closed_table = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'ledger' and table_name = 'closed_deliveries'"
-    ).fetchall()[0][0]
-    closed = "ledger.closed_deliveries" if closed_table else NO_CLOSED_DELIVERIES
     quarantine = run_suite(
         "feed_quarantine",
         con,
         _quarantine_sql(closed),
         {"cycle": cycle_date, "min_rows": settings["quarantine_min_rows"]},
         [
-            gx.expectations.ExpectColumnValuesToBeBetween(
-                column="quarantine_share", min_value=0, max_value=settings["max_quarantine_share"]
-            ),
-            gx.expectations.ExpectColumnValuesToBeBetween(
-                column="unknown_products", min_value=0, max_value=0
-            ),
+            at_most("quarantine_share", settings["max_quarantine_share"]),
+            at_most("unknown_products", 0),
         ],
         id_columns=("entity", "rows_loaded", "rows_quarantined"),
         docs_dir=docs_dir,
@@ -164,12 +288,36 @@ def validate_feeds(
         con,
         _duplicates_sql(closed),
         {"cycle": cycle_date},
-        [
-            gx.expectations.ExpectColumnValuesToBeBetween(
-                column="duplicate_rows", min_value=0, max_value=0
-            )
-        ],
+        [at_most("duplicate_rows", 0)],
         id_columns=("entity", "example_id"),
         docs_dir=docs_dir,
     )
-    return [deliveries, quarantine, duplicates]
+    suspense = run_suite(
+        "feed_suspense",
+        con,
+        _suspense_sql(closed),
+        {"cycle": cycle_date, "min_events": settings["suspense_min_events"]},
+        [at_most("usage_suspense_share", settings["max_suspense_share"])],
+        id_columns=("entity", "rows_taken_in", "rows_in_suspense"),
+        docs_dir=docs_dir,
+        report=("entity", "rows_in_suspense"),
+    )
+    return [deliveries, quarantine, duplicates, suspense]
+
+
+def review_quarantine(
+    con: duckdb.DuckDBPyConnection, cycle_date: date, settings: dict, docs_dir: Path | None = None
+) -> GateResult:
+    """Every quarantined row the cycle takes in of an entity too small to judge its
+    share (under `quarantine_min_rows` rows): each is one to look at, not a block."""
+    import great_expectations as gx
+
+    return run_suite(
+        "quarantine_review",
+        con,
+        _small_entity_quarantine_sql(_closed_deliveries(con)),
+        {"cycle": cycle_date, "min_rows": settings["quarantine_min_rows"]},
+        [gx.expectations.ExpectColumnValuesToBeBetween(column="quarantined", max_value=0)],
+        id_columns=("entity", "delivery_id", "row_number", "reason_code", "detail"),
+        docs_dir=docs_dir,
+    )

@@ -22,6 +22,8 @@ class GateResult:
     success: bool
     rows_checked: int
     failures: list[Failure] = field(default_factory=list)
+    # counts a gate reports whether it passes or not (e.g. rows in suspense per entity)
+    observed: dict[str, int] = field(default_factory=dict)
 
     def describe(self) -> str:
         if self.success:
@@ -44,10 +46,12 @@ def run_suite(
     expectations: list,
     id_columns: tuple[str, ...],
     docs_dir: Path | None = None,
+    report: tuple[str, str] | None = None,
 ) -> GateResult:
     """Validate the rows of `sql` against `expectations` with an ephemeral GX context,
     rendering the validation as Data Docs under `docs_dir` when given. A failure's
-    sample rows show `id_columns` (what identifies a row, and what explains it).
+    sample rows show `id_columns` (what identifies a row, and what explains it);
+    `report` (key column, count column) names counts observed on every row.
 
     `expectations` are GX expectation objects. Great Expectations is imported here,
     not at module load, because importing it costs seconds.
@@ -106,7 +110,15 @@ def run_suite(
         for result in validation.results
         if not result.success
     ]
-    return GateResult(name, bool(validation.success), len(frame), failures)
+    observed = (
+        {
+            str(key): int(value)
+            for key, value in zip(frame[report[0]], frame[report[1]], strict=True)
+        }
+        if report
+        else {}
+    )
+    return GateResult(name, bool(validation.success), len(frame), failures, observed)
 
 
 def _plain(row: dict) -> dict:

@@ -1,10 +1,15 @@
-"""The invoice arithmetic gate: every invoice of a cycle adds up.
+"""The invoice arithmetic gate: every account billable has one invoice, and every
+invoice of a cycle adds up.
 
-Per invoice, SQL over the marts computes gaps in integer minor units that must all
-be zero: the invoice equals the sum of its lines; supply + VAT + rounding equals
-current charges; the VAT lines equal floor(base x rate) per tax category at the
-issue date's rate; amount due follows from the balances; no charge line is
-negative; the rounding truncates toward zero by less than one rounding step.
+`invoice_coverage`, one row per account billable in the cycle or invoiced in it:
+an account on the cycle day with any line rated, a previous balance, or payments,
+credits or a write-off not shown yet has exactly one invoice, and no other account
+has one. `invoice_arithmetic`, one row per invoice: SQL over the marts computes
+gaps in integer minor units that must all be zero: the invoice equals the sum of
+its lines; supply + VAT + rounding equals current charges; the VAT lines equal
+floor(base x rate) per tax category at the issue date's rate; amount due follows
+from the balances; no charge line is negative; the rounding truncates toward zero
+by less than one rounding step.
 """
 
 from __future__ import annotations
@@ -86,6 +91,56 @@ left join line_totals as t on i.invoice_no = t.invoice_no
 left join vat_expected as v on i.invoice_no = v.invoice_no
 order by i.invoice_no
 """
+
+
+COVERAGE_SQL = """
+with billable as (
+    select billed.account_id
+    from intermediate.int_accounts_billed as billed
+    where billed.account_id in (select account_id from intermediate.int_invoice_lines_assembled)
+       or billed.account_id in (
+           select account_id from intermediate.int_account_balances
+           where previous_balance <> 0 or payments_and_credits <> 0
+       )
+       or billed.account_id in (select account_id from intermediate.int_write_offs)
+),
+invoiced as (
+    select account_id, count(*) as invoices
+    from marts.invoices where cycle_date = $cycle group by account_id
+)
+select
+    coalesce(billable.account_id, invoiced.account_id) as account_id,
+    coalesce(invoiced.invoices, 0) as invoices,
+    case when billable.account_id is not null and invoiced.invoices is null then 1 else 0 end
+        as missing_invoice,
+    case
+        when billable.account_id is null then invoiced.invoices
+        else greatest(coalesce(invoiced.invoices, 0) - 1, 0)
+    end as extra_invoices
+from billable
+full outer join invoiced on billable.account_id = invoiced.account_id
+order by account_id
+"""
+
+
+def validate_coverage(
+    con: duckdb.DuckDBPyConnection, cycle_date: date, docs_dir: Path | None = None
+) -> GateResult:
+    """Check that every account billable in `cycle_date` has exactly one invoice."""
+    import great_expectations as gx
+
+    return run_suite(
+        "invoice_coverage",
+        con,
+        COVERAGE_SQL,
+        {"cycle": cycle_date},
+        [
+            gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
+            for column in ("missing_invoice", "extra_invoices")
+        ],
+        id_columns=("account_id", "invoices"),
+        docs_dir=docs_dir,
+    )
 
 
 def validate_invoices(

@@ -17,8 +17,10 @@ from pathlib import Path
 import duckdb
 
 from orchestration.dbt_manifest import ensure_manifest
-from orchestration.settings import SETTINGS_TAG, warehouse_path
+from orchestration.settings import OVERRIDES_TAG, SETTINGS_TAG, warehouse_path
 
+# Gate metadata holding the rows each event entity holds in suspense.
+SUSPENSE_PREFIX = "feed_suspense/"
 # The CLI prints its own progress; Dagster's console log would repeat every event.
 QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
@@ -32,6 +34,7 @@ class Gate:
     passed: bool
     blocking: bool
     summary: str | None = None
+    observed: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,6 +57,11 @@ class BillRunResult:
     @property
     def title(self) -> str:
         return f"{'preview' if self.preview else 'bill run'} {self.cycle}"
+
+    @property
+    def in_suspense(self) -> dict[str, int]:
+        """Rows taken in per event entity that name no known account."""
+        return next((g.observed for g in self.gates if g.observed), {})
 
 
 @dataclass
@@ -92,9 +100,11 @@ def configure_environment(home: Path, inbox: Path) -> None:
         os.environ["DAGSTER_HOME"] = str(dagster_home)
 
 
-def _execute(job_name: str, partitions, key: str, home: Path, log_name: str, settings):
+def _execute(
+    job_name: str, partitions, key: str, home: Path, log_name: str, settings, overrides=None
+):
     """Run a job of the definitions for one partition, in this process, its stdout
-    (dbt's log) in `<home>/logs/<log_name>`."""
+    (dbt's log) in `<home>/logs/<log_name>`; settings and gate overrides go in tags."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
@@ -109,7 +119,7 @@ def _execute(job_name: str, partitions, key: str, home: Path, log_name: str, set
                 instance=instance,
                 partition_key=key,
                 run_config=QUIET_DAGSTER,
-                tags={SETTINGS_TAG: json.dumps(settings, sort_keys=True)} if settings else None,
+                tags=_tags(settings, overrides),
                 raise_on_error=False,
             )
     errors = [
@@ -117,6 +127,15 @@ def _execute(job_name: str, partitions, key: str, home: Path, log_name: str, set
         for e in result.get_step_failure_events()
     ]
     return result, errors, log_path
+
+
+def _tags(settings: dict | None, overrides: dict | None) -> dict[str, str]:
+    tags = {}
+    if settings:
+        tags[SETTINGS_TAG] = json.dumps(settings, sort_keys=True)
+    if overrides:
+        tags[OVERRIDES_TAG] = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
+    return tags
 
 
 def run_collections(
@@ -159,14 +178,25 @@ def _gate(evaluation) -> Gate:
         evaluation.passed,
         evaluation.severity == AssetCheckSeverity.ERROR,
         summary.value if summary is not None else None,
+        {
+            key.removeprefix(SUSPENSE_PREFIX): entry.value
+            for key, entry in evaluation.metadata.items()
+            if key.startswith(SUSPENSE_PREFIX)
+        },
     )
 
 
 def run_bill_cycle(
-    inbox: Path, cycle: date, home: Path, preview: bool = False, settings: dict | None = None
+    inbox: Path,
+    cycle: date,
+    home: Path,
+    preview: bool = False,
+    settings: dict | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> BillRunResult:
     """Run the cycle's bill run; a preview stops at the gated drafts. `settings`
-    override billing settings for this run (recorded as a run tag)."""
+    override billing settings for this run and `overrides` ({gate: reason}) let
+    anomaly gates pass (both recorded as run tags, the overrides also in the ledger)."""
     configure_environment(home, inbox)
     ensure_manifest()
     from orchestration.partitions import bill_cycles
@@ -179,6 +209,7 @@ def run_bill_cycle(
         home,
         f"bill-run-{key}.log",
         settings,
+        overrides,
     )
     outcome = BillRunResult(
         key,

@@ -1,4 +1,5 @@
-"""The `cablebill` command: generate demo feeds, run a bill cycle, refresh the calendar."""
+"""The `cablebill` command: generate demo feeds, run a bill cycle or a day of
+collections, dismiss a refused delivery, refresh the calendar."""
 
 from __future__ import annotations
 
@@ -11,7 +12,13 @@ from pathlib import Path
 
 from connectors.synthetic.generate import generate
 from orchestration.business_calendar import write_seed
-from orchestration.settings import DBT_PROJECT_DIR, parse_overrides
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    OVERRIDABLE_GATES,
+    parse_gate_overrides,
+    parse_overrides,
+    warehouse_path,
+)
 
 log = logging.getLogger("cablebill.cli")
 
@@ -65,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
         help="override a billing setting (docs/settings.md) for this run; repeatable",
     )
     run.add_argument(
+        "--override",
+        dest="overrides",
+        action="append",
+        default=[],
+        choices=OVERRIDABLE_GATES,
+        metavar="GATE",
+        help=f"let an anomaly gate ({', '.join(OVERRIDABLE_GATES)}) pass for this run "
+        "after review; needs --reason, recorded with the cycle",
+    )
+    run.add_argument("--reason", help="why the overridden gates may pass (with --override)")
+    run.add_argument(
         "--home",
         type=Path,
         required=True,
@@ -84,6 +102,17 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument(
         "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE"
     )
+
+    dismiss = sub.add_parser(
+        "dismiss",
+        help="dismiss a refused delivery that will not be redelivered, with a reason, so "
+        "that it no longer blocks bill runs",
+    )
+    dismiss.add_argument("--home", type=Path, required=True)
+    dismiss.add_argument("--feed", required=True, choices=("cms", "headend", "payments", "crm"))
+    dismiss.add_argument("--delivery", dest="delivery_id", required=True, help="delivery id")
+    dismiss.add_argument("--reason", required=True, help="why it will not come again")
+    dismiss.add_argument("--timezone", default="Asia/Seoul", help="operator time zone")
 
     sub.add_parser("calendar", help="regenerate the business-calendar seed from `holidays`")
     return parser
@@ -111,16 +140,23 @@ def main(argv: list[str] | None = None) -> int:
         path = DBT_PROJECT_DIR / "seeds" / "business_calendar.csv"
         print(f"wrote {write_seed(path)} days to {path}")
         return 0
+    if args.command == "dismiss":
+        return _dismiss(args)
     if not args.inbox.is_dir():
         print(f"error: inbox {args.inbox} does not exist", file=sys.stderr)
         return 2
     try:
         settings = parse_overrides(args.settings)
+        overrides = parse_gate_overrides(
+            getattr(args, "overrides", []), getattr(args, "reason", None)
+        )
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     for name, value in settings.items():
         log.info("setting %s = %s for this run", name, json.dumps(value))
+    for gate, reason in overrides.items():
+        log.info("gate %s overridden for this run: %s", gate, reason)
     from orchestration.bill_run import run_bill_cycle, run_collections
 
     log.info("%s %s: inbox %s, home %s", args.command, args.day, args.inbox, args.home)
@@ -128,7 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         result = run_collections(args.inbox, args.day, args.home, settings=settings)
     else:
         result = run_bill_cycle(
-            args.inbox, args.day, args.home, preview=args.preview, settings=settings
+            args.inbox,
+            args.day,
+            args.home,
+            preview=args.preview,
+            settings=settings,
+            overrides=overrides,
         )
     if args.command == "run":
         _gate_summary(result)
@@ -161,6 +202,28 @@ def _gate_summary(result) -> None:
     print(f"  data docs: {result.quality_dir / 'index.html'}", file=out)
 
 
+def _dismiss(args) -> int:
+    from connectors.dismissals import CannotDismiss, dismiss_refused_delivery
+
+    warehouse = warehouse_path(args.home)
+    if not warehouse.exists():
+        print(f"error: no warehouse at {warehouse}", file=sys.stderr)
+        return 2
+    try:
+        dismissal = dismiss_refused_delivery(
+            warehouse, args.feed, args.delivery_id, args.reason, args.timezone
+        )
+    except CannotDismiss as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    state = "dismissed" if dismissal.newly_dismissed else "already dismissed"
+    print(
+        f"{dismissal.feed}/{dismissal.delivery_id} {state} "
+        f"at {dismissal.dismissed_at:%Y-%m-%d %H:%M}: {dismissal.reason}"
+    )
+    return 0
+
+
 def _collections_summary(result) -> int:
     print(f"\n{result.title} done")
     for name, count in result.recorded.items():
@@ -177,6 +240,10 @@ def _bill_run_summary(result) -> int:
         f"  rows quarantined:    {result.rows_quarantined:,} in this run's deliveries "
         f"({result.quarantine_total:,} in all, table ingest.quarantine)"
     )
+    suspense = {k: v for k, v in result.in_suspense.items() if v}
+    if suspense:
+        held = ", ".join(f"{count:,} {entity}" for entity, count in sorted(suspense.items()))
+        print(f"  held in suspense:    {held} (unknown accounts)")
     if result.deliveries_rejected:
         print(f"  deliveries rejected: {result.deliveries_rejected} (see the ingest log above)")
     if result.preview:

@@ -14,6 +14,7 @@ from orchestration.assets.quality import (
     feeds_complete,
     invoice_arithmetic,
     ledger_integrity,
+    quarantine_review,
 )
 from orchestration.sensors import collections_every_day
 from orchestration.settings import home_from_env
@@ -55,6 +56,7 @@ defs = Definitions(
     ],
     asset_checks=[
         feeds_complete,
+        quarantine_review,
         invoice_arithmetic,
         cycle_totals,
         bill_jumps,

@@ -3,7 +3,8 @@
 Invoice and credit-note numbers are assigned here, gapless per yearly series
 (INV-YYYY-nnnnnnnn and CN-YYYY-nnnnnnnn, by issue year), in account order. The
 deposits still in suspense and the deliveries the cycle took in are recorded with
-it; the write-offs its invoices show were recorded by the daily collections. A
+it, and so are the gates ops overrode for the run that closed it, with their
+reasons; the write-offs its invoices show were recorded by the daily collections. A
 cycle already closed is left as it is: re-running it changes nothing and consumes
 no numbers. Later corrections appear on later invoices, never by editing these.
 """
@@ -27,10 +28,15 @@ class CloseResult:
     last_number: str | None
 
 
-def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult:
+def close_cycle(
+    con: duckdb.DuckDBPyConnection,
+    cycle_date: date,
+    overrides: dict[str, str] | None = None,
+    run_id: str = "",
+) -> CloseResult:
     """Copy the cycle's draft invoices (with their lines, payments and the account
     details they are issued to) and credit notes into the ledger, numbered, with
-    the cycle's suspense."""
+    the cycle's suspense and the gate `overrides` ({gate: reason}) of run `run_id`."""
     con.begin()
     try:
         closed = con.execute(
@@ -78,6 +84,11 @@ def close_cycle(con: duckdb.DuckDBPyConnection, cycle_date: date) -> CloseResult
             "as c where c.feed = d.feed and c.delivery_id = d.delivery_id)",
             [cycle_date],
         )
+        for gate, reason in sorted((overrides or {}).items()):
+            con.execute(
+                "insert into ledger.gate_overrides values (?, ?, ?, ?, now())",
+                [cycle_date, gate, reason, run_id],
+            )
         con.execute(
             "insert into ledger.invoice_accounts by name "
             "select n.number as invoice_no, a.account_id, i.cycle_date, a.name, a.address, "

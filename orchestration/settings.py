@@ -18,6 +18,10 @@ from invoice_renderer.etax import Supplier
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # Run tag carrying the billing settings a run overrides (JSON), read by the dbt steps.
 SETTINGS_TAG = "cablebill/settings"
+# Run tag carrying the gates ops let pass for one run, with their reasons (JSON).
+OVERRIDES_TAG = "cablebill/overrides"
+# The gates that may be overridden: anomalies a person can review and accept.
+OVERRIDABLE_GATES = ("cycle_totals", "bill_jumps")
 # Vars each run sets itself: the cycle or the day it is for.
 RUN_DATES = {"cycle_date", "as_of"}
 
@@ -101,3 +105,19 @@ def parse_overrides(pairs: list[str]) -> dict:
         except json.JSONDecodeError:
             overrides[name] = text
     return overrides
+
+
+def parse_gate_overrides(gates: list[str], reason: str | None) -> dict[str, str]:
+    """The gates to let pass for one run, each with `reason`; ValueError says what is
+    wrong (an unknown gate, no reason)."""
+    if not gates:
+        return {}
+    unknown = sorted(set(gates) - set(OVERRIDABLE_GATES))
+    if unknown:
+        raise ValueError(
+            f"cannot override {', '.join(unknown)}: only {', '.join(OVERRIDABLE_GATES)} "
+            "can be overridden"
+        )
+    if not (reason or "").strip():
+        raise ValueError("an override needs a reason (--reason), recorded with the cycle")
+    return dict.fromkeys(gates, reason.strip())

@@ -125,3 +125,18 @@ def usage_extract(inbox: Path, delivery_id: str, extracted_at: str = EXTRACTED_A
     return write_delivery(
         inbox, "headend", delivery_id, {"vod_purchases.csv": []}, extracted_at=extracted_at
     )
+
+
+QUIET_FILES = {"payments": "card_settlements.csv", "crm": "adjustments.csv"}
+
+
+def quiet_extracts(
+    inbox: Path,
+    delivery_id: str,
+    extracted_at: str = EXTRACTED_AT,
+    feeds: tuple[str, ...] = ("payments", "crm"),
+) -> None:
+    """A night's extract of each of `feeds` with nothing in it: the feed gate wants every
+    feed to have delivered since the previous bill run."""
+    for feed in feeds:
+        write_delivery(inbox, feed, delivery_id, {QUIET_FILES[feed]: []}, extracted_at=extracted_at)

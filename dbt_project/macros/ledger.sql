@@ -130,6 +130,13 @@
         delivery_id varchar not null,
         cycle_date date not null
     );
+    create table if not exists ledger.gate_overrides (
+        cycle_date date not null,
+        gate varchar not null,
+        reason varchar not null,
+        run_id varchar not null,
+        recorded_at timestamptz not null
+    );
     create table if not exists ledger.suspense_payments (
         payment_ref varchar not null,
         virtual_account_no varchar not null,

@@ -1,5 +1,6 @@
 """Closing the cycle: gated drafts become numbered, immutable invoices in the ledger."""
 
+import json
 import logging
 from datetime import date
 
@@ -8,7 +9,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.ledger import close_cycle
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import CablebillHome
+from orchestration.settings import OVERRIDES_TAG, CablebillHome
 
 log = logging.getLogger("cablebill.ledger")
 
@@ -32,10 +33,11 @@ DRAFTS = [
 )
 def ledger_close(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
     """Number the cycle's invoices and credit notes and write them to the ledger with
-    its suspense, once per cycle."""
+    its suspense and the gates overridden for the run, once per cycle."""
     cycle = date.fromisoformat(context.partition_key)
+    overrides = json.loads(context.run.tags.get(OVERRIDES_TAG, "{}"))
     with duckdb.connect(str(cablebill.warehouse)) as con:
-        result = close_cycle(con, cycle)
+        result = close_cycle(con, cycle, overrides, context.run_id)
     if result.newly_closed:
         log.info(
             "ledger: closed %s: %d invoices, %s .. %s",
@@ -54,5 +56,6 @@ def ledger_close(context: AssetExecutionContext, cablebill: CablebillHome) -> Ma
             "newly_closed": result.newly_closed,
             "first_invoice_no": result.first_number or "",
             "last_invoice_no": result.last_number or "",
+            "gates_overridden": json.dumps(overrides, ensure_ascii=False) if overrides else "",
         }
     )

@@ -21,13 +21,18 @@ from dagster import (
 
 from expectations.anomalies import validate_bill_jumps, validate_cycle_totals
 from expectations.exports import validate_exports
-from expectations.feeds import validate_feeds
+from expectations.feeds import review_quarantine, validate_feeds
 from expectations.gate import GateResult
-from expectations.invoice_arithmetic import validate_invoices
+from expectations.invoice_arithmetic import validate_coverage, validate_invoices
 from expectations.ledger import validate_ledger
 from orchestration.exports import exported_files
 from orchestration.partitions import PARTITION_TAG
-from orchestration.settings import SETTINGS_TAG, CablebillHome, billing_settings
+from orchestration.settings import (
+    OVERRIDES_TAG,
+    SETTINGS_TAG,
+    CablebillHome,
+    billing_settings,
+)
 
 log = logging.getLogger("cablebill.quality")
 
@@ -42,21 +47,39 @@ def _settings(context: AssetCheckExecutionContext) -> dict:
     return billing_settings() | json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
 
 
-def _result(results: list[GateResult], cablebill: CablebillHome, cycle: str, block: bool = True):
-    """One check result for the suites of a gate, with what each observed."""
+def _overrides(context: AssetCheckExecutionContext) -> dict[str, str]:
+    """The gates this run was told to let pass, with the reason ops recorded."""
+    return json.loads(context.run.tags.get(OVERRIDES_TAG, "{}"))
+
+
+def _result(
+    results: list[GateResult],
+    cablebill: CablebillHome,
+    cycle: str,
+    block: bool = True,
+    override: str | None = None,
+):
+    """One check result for the suites of a gate, with what each observed. A gate
+    overridden for the run (with `override`, the reason) warns instead of blocking."""
     passed = all(r.success for r in results)
     metadata = {}
     for r in results:
-        (log.info if r.success else log.error)("gate %s", r.describe())
+        (log.info if r.success else log.warning if not block else log.error)(
+            "gate %s", r.describe()
+        )
         metadata[f"{r.name}_rows_checked"] = r.rows_checked
         for failure in r.failures:
             metadata[f"{r.name}_{failure.column or failure.expectation}_unexpected"] = (
                 failure.unexpected_count
             )
+        for key, count in r.observed.items():
+            metadata[f"{r.name}/{key}"] = count
+    lines = [f"- {r.describe()}" for r in results if not r.success]
+    if override is not None:
+        lines.append(f"- overridden for this run: {override}")
+        block = False
     if not passed:
-        metadata["summary"] = MetadataValue.md(
-            "\n".join(f"- {r.describe()}" for r in results if not r.success)
-        )
+        metadata["summary"] = MetadataValue.md("\n".join(lines))
     metadata["data_docs"] = MetadataValue.path(str(cablebill.quality_dir(cycle) / "index.html"))
     return AssetCheckResult(
         passed=passed,
@@ -88,19 +111,39 @@ def feeds_complete(
 
 
 @asset_check(
+    asset=AssetKey(["ingest", "deliveries"]),
+    blocking=False,
+    description="Every quarantined row the cycle takes in of an entity too small "
+    "(under quarantine_min_rows rows) for its share to be judged, listed for review "
+    "(suite `quarantine_review`); a warning, never a block.",
+)
+def quarantine_review(
+    context: AssetCheckExecutionContext, cablebill: CablebillHome
+) -> AssetCheckResult:
+    cycle = _cycle(context)
+    with cablebill.read_warehouse() as con:
+        result = review_quarantine(
+            con, date.fromisoformat(cycle), _settings(context), cablebill.quality_dir(cycle)
+        )
+    return _result([result], cablebill, cycle, block=False)
+
+
+@asset_check(
     asset=INVOICES,
     additional_deps=[AssetKey(["marts", "invoice_lines"]), AssetKey(["marts", "dim_accounts"])],
     blocking=True,
-    description="Every invoice of the cycle adds up (suite `invoice_arithmetic`); a failure "
+    description="Every account billable in the cycle has exactly one invoice (suite "
+    "`invoice_coverage`) and every invoice adds up (suite `invoice_arithmetic`); a failure "
     "stops the close, exports and statements.",
 )
 def invoice_arithmetic(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> AssetCheckResult:
     cycle = _cycle(context)
+    day, docs = date.fromisoformat(cycle), cablebill.quality_dir(cycle)
     with cablebill.read_warehouse() as con:
-        result = validate_invoices(con, date.fromisoformat(cycle), cablebill.quality_dir(cycle))
-    return _result([result], cablebill, cycle)
+        results = [validate_coverage(con, day, docs), validate_invoices(con, day, docs)]
+    return _result(results, cablebill, cycle)
 
 
 @asset_check(
@@ -135,22 +178,32 @@ def exports_match_marts(
     return _result([result], cablebill, cycle)
 
 
-def _anomaly_gate(context, cablebill: CablebillHome, validate, action: str):
-    """An anomaly gate: it blocks or only warns as the setting `action` says."""
+def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action: str):
+    """An anomaly gate: it blocks or only warns as the setting `action` says; ops may
+    override it for one run with a recorded reason."""
     cycle, settings = _cycle(context), _settings(context)
     with cablebill.read_warehouse() as con:
         result = validate(con, date.fromisoformat(cycle), settings, cablebill.quality_dir(cycle))
-    return _result([result], cablebill, cycle, block=settings[action] == "block")
+    return _result(
+        [result],
+        cablebill,
+        cycle,
+        block=settings[action] == "block",
+        override=_overrides(context).get(name),
+    )
 
 
 @asset_check(
     asset=INVOICES,
     blocking=True,
     description="The cycle's invoice count and charges within anomaly_tolerance_pct of the "
-    "previous cycle's (suite `cycle_totals`); blocks or warns per anomaly_action.",
+    "previous cycle's (suite `cycle_totals`); blocks or warns per anomaly_action, and "
+    "warns when ops override it for the run with a reason.",
 )
 def cycle_totals(context: AssetCheckExecutionContext, cablebill: CablebillHome) -> AssetCheckResult:
-    return _anomaly_gate(context, cablebill, validate_cycle_totals, "anomaly_action")
+    return _anomaly_gate(
+        context, cablebill, validate_cycle_totals, "cycle_totals", "anomaly_action"
+    )
 
 
 @asset_check(
@@ -161,4 +214,4 @@ def cycle_totals(context: AssetCheckExecutionContext, cablebill: CablebillHome) 
     "bill_jump_action.",
 )
 def bill_jumps(context: AssetCheckExecutionContext, cablebill: CablebillHome) -> AssetCheckResult:
-    return _anomaly_gate(context, cablebill, validate_bill_jumps, "bill_jump_action")
+    return _anomaly_gate(context, cablebill, validate_bill_jumps, "bill_jumps", "bill_jump_action")

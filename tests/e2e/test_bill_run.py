@@ -20,7 +20,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.deliveries import account, product, subscription, usage_extract, write_delivery
+from tests.deliveries import (
+    account,
+    product,
+    quiet_extracts,
+    subscription,
+    usage_extract,
+    write_delivery,
+)
 from tests.e2e import cablebill, read_csv
 
 pytestmark = pytest.mark.slow
@@ -65,6 +72,7 @@ def cms_snapshot(
 def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
     write_delivery(inbox, "cms", "20261101-0001", cms_snapshot(extra_accounts))
     usage_extract(inbox, "20261101-0001")
+    quiet_extracts(inbox, "20261101-0001")
 
 
 def _run(inbox: Path, home: Path, *flags: str):

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deliveries import product, usage_extract, write_delivery
+from tests.deliveries import product, quiet_extracts, usage_extract, write_delivery
 from tests.e2e import cablebill, read_csv
 from tests.e2e.test_bill_run import _inbox, cms_snapshot
 
@@ -135,6 +135,7 @@ def _december_deliveries(inbox: Path) -> None:
 
 def _january_deliveries(inbox: Path) -> None:
     usage_extract(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00")
+    quiet_extracts(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00", feeds=("crm",))
     _cms(
         inbox,
         "20270101-0001",

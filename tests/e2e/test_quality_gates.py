@@ -8,12 +8,15 @@ the run passes once the data is put right.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.deliveries import usage_extract, write_delivery
+from tests.deliveries import quiet_extracts, usage_extract, write_delivery
 from tests.e2e import cablebill
 from tests.e2e.test_bill_run import _inbox, cms_snapshot
 from tests.e2e.test_multi_cycle import _cms
@@ -45,15 +48,25 @@ def _assert_blocked(result, home: Path, cycle: str, *words: str) -> None:
     assert docs.exists() and str(docs) in result.stderr
 
 
-def test_a_missing_usage_feed_blocks_billing_until_it_arrives(inbox, home):
-    write_delivery(inbox, "cms", "20261101-0001", cms_snapshot())  # no headend delivery
+def test_missing_feeds_block_billing_until_they_arrive(inbox, home):
+    write_delivery(inbox, "cms", "20261101-0001", cms_snapshot())  # nothing else delivered
+    quiet_extracts(inbox, "20261101-0001", feeds=("crm",))
     blocked = _run(inbox, home)
     _assert_blocked(
-        blocked, home, "2026-11-01", "BLOCKED by feeds_complete", "period_not_covered", "headend"
+        blocked,
+        home,
+        "2026-11-01",
+        "BLOCKED by feeds_complete",
+        "period_not_covered",
+        "not_delivered_since_last_run",
+        "'feed': 'headend'",
+        "'feed': 'payments'",
     )
+    assert "'feed': 'crm'" not in blocked.stderr
     assert _closed_invoices(home) == 0
 
     usage_extract(inbox, "20261101-0001")
+    quiet_extracts(inbox, "20261101-0001", feeds=("payments",))
     passed = _run(inbox, home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "quality gates:" in passed.stdout and "BLOCKED" not in passed.stdout
@@ -75,7 +88,7 @@ def test_a_truncated_delivery_blocks_billing_until_it_is_delivered_whole(inbox, 
         for n in (1, 2)
     ]
     folder = write_delivery(
-        inbox, "payments", "20261101-0001", {"card_settlements.csv": settlements}
+        inbox, "payments", "20261101-0002", {"card_settlements.csv": settlements}
     )
     whole = (folder / "card_settlements.csv").read_bytes()
     (folder / "card_settlements.csv").write_bytes(whole[: whole.rindex(b"T-2")])  # cut short
@@ -90,13 +103,14 @@ def test_a_truncated_delivery_blocks_billing_until_it_is_delivered_whole(inbox, 
     assert _closed_invoices(home) == 2
 
 
-def test_a_revenue_jump_blocks_the_close_until_it_is_accepted(inbox, home):
+def test_a_revenue_jump_blocks_the_close_until_ops_accept_it_with_a_reason(inbox, home):
     small = ("--set", "anomaly_min_invoices=1")
     _inbox(inbox)
     assert _run(inbox, home, "2026-11-01", *small).returncode == 0  # 34,380 billed
 
     # December: A1 buys a 100,000 title; both accounts are billed as before
     _cms(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
+    quiet_extracts(inbox, "20261201-0001", "2026-12-01T02:00:00+09:00")
     write_delivery(
         inbox,
         "headend",
@@ -128,11 +142,25 @@ def test_a_revenue_jump_blocks_the_close_until_it_is_accepted(inbox, home):
     )
     assert _closed_invoices(home) == 2  # November's only
 
-    # reviewed and accepted: the operator widens the tolerance for this run
-    accepted = _run(inbox, home, "2026-12-01", *small, "--set", "anomaly_tolerance_pct=1000")
+    # an override needs a reason, and only anomaly gates can be overridden
+    assert _run(inbox, home, "2026-12-01", "--override", "cycle_totals").returncode == 2
+    refused = _run(inbox, home, "2026-12-01", "--override", "feeds_complete", "--reason", "x")
+    assert refused.returncode == 2 and "invalid choice: 'feeds_complete'" in refused.stderr
+
+    # reviewed and accepted for this run: the reason is kept with the closed cycle
+    reason = "box-set purchase confirmed with the customer (ticket TK-9)"
+    accepted = _run(
+        inbox, home, "2026-12-01", *small, "--override", "cycle_totals", "--reason", reason
+    )
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "warning from cycle_totals" in accepted.stdout
+    assert f"overridden for this run: {reason}" in accepted.stdout
     assert "warning from bill_jumps" in accepted.stdout
     assert _closed_invoices(home) == 4
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select cycle_date::varchar, gate, reason from ledger.gate_overrides"
+        ).fetchall() == [("2026-12-01", "cycle_totals", reason)]
 
 
 def test_a_doubled_usage_file_blocks_billing_until_it_is_reviewed(inbox, home):
@@ -141,12 +169,12 @@ def test_a_doubled_usage_file_blocks_billing_until_it_is_reviewed(inbox, home):
         {
             "record_id": f"R{n}",
             "account_id": "A1",
-            "usage_start": f"2026-10-{n:02d}T10:00:00+09:00",
-            "usage_end": f"2026-10-{n:02d}T11:00:00+09:00",
+            "usage_start": f"2026-10-{n % 30 + 1:02d}T{n // 30 + 10}:00:00+09:00",
+            "usage_end": f"2026-10-{n % 30 + 1:02d}T{n // 30 + 10}:30:00+09:00",
             "bytes_down": 1000,
             "bytes_up": 10,
         }
-        for n in range(1, 16)
+        for n in range(1, 61)
     ]
     write_delivery(
         inbox,
@@ -163,14 +191,14 @@ def test_a_doubled_usage_file_blocks_billing_until_it_is_reviewed(inbox, home):
         "BLOCKED by feeds_complete",
         "quarantine_share",
         "'entity': 'headend.data_usage'",
-        "'rows_quarantined': 15",
+        "'rows_quarantined': 60",
     )
     # reviewed: the repeats are exact duplicates, quarantined, each record counted once
     accepted = _run(inbox, home, "2026-11-01", "--set", "max_quarantine_share=0.5")
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_headend__data_usage").fetchall() == [
-            (15,)
+            (60,)
         ]
 
 
@@ -194,3 +222,57 @@ def test_an_invoice_edited_in_the_ledger_stops_the_journal_and_exports(inbox, ho
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
         con.execute(tamper.format(-1000))
     assert _run(inbox, home).returncode == 0
+
+
+def test_a_refused_delivery_dismissed_by_ops_with_a_reason_no_longer_blocks(inbox, home):
+    _inbox(inbox)
+    folder = write_delivery(inbox, "crm", "20261101-0002", {"adjustments.csv": []})
+    (folder / "_manifest.json").write_text("{not json")
+    blocked = _run(inbox, home)
+    _assert_blocked(blocked, home, "2026-11-01", "deliveries_refused", "'feed': 'crm'")
+
+    unsaid = cablebill(
+        "dismiss", "--home", str(home), "--feed", "crm", "--delivery", "20261101-0002",
+        "--reason", "",
+    )  # fmt: skip
+    assert unsaid.returncode == 2 and "needs a reason" in unsaid.stderr
+    reason = "CRM re-sent the day's tickets as 20261101-0001"
+    dismissed = cablebill(
+        "dismiss", "--home", str(home), "--feed", "crm", "--delivery", "20261101-0002",
+        "--reason", reason,
+    )  # fmt: skip
+    assert dismissed.returncode == 0, dismissed.stderr
+    assert "crm/20261101-0002 dismissed at" in dismissed.stdout and reason in dismissed.stdout
+    passed = _run(inbox, home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert _closed_invoices(home) == 2
+
+
+def test_an_unbalanced_journal_fails_its_gate_in_front_of_the_exports(inbox, home, tmp_path):
+    """The journal is built from the closed ledger after every close; its dbt test
+    `journals_balance` is a blocking check of `accounting/journal_entries`, upstream of
+    the exports (tests/orchestration/test_definitions.py)."""
+    _inbox(inbox)
+    assert _run(inbox, home).returncode == 0
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute(
+            "update accounting.journal_entries set credit = credit + 1 "
+            "where journal_id = 'INV:INV-2026-00000001' and line_no = 2"
+        )
+    dbt = Path(sys.executable).parent / "dbt"
+    project = Path(__file__).resolve().parents[2] / "dbt_project"
+    checked = subprocess.run(
+        [
+            str(dbt), "test", "--select", "test_name:journals_balance",
+            "--profiles-dir", str(project), "--target-path", str(tmp_path / "target"),
+            "--vars", "{cycle_date: '2026-11-01'}",
+        ],
+        cwd=project,
+        env={**os.environ, "CABLEBILL_WAREHOUSE": str(home / "warehouse.duckdb")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert checked.returncode == 1, checked.stdout
+    assert "Failure in test journals_balance_journal_entries_" in checked.stdout
+    assert "Got 1 result" in checked.stdout

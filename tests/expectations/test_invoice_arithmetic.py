@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.invoice_arithmetic import validate_invoices
+from expectations.invoice_arithmetic import validate_coverage, validate_invoices
 
 CYCLE = date(2026, 11, 1)
 
@@ -37,6 +37,22 @@ insert into marts.invoice_lines values
     ('INV-1', '2026-11-01', 2, 'recurring', 'standard', 11532),
     ('INV-1', '2026-11-01', 3, 'vat', 'standard', 2473),
     ('INV-1', '2026-11-01', 4, 'rounding', null, -5);
+"""
+
+# A1 has rated lines, A2 only a previous balance, A3 a write-off, A4 nothing at all:
+# A1, A2 and A3 are billable, A4 is not.
+BILLABLE = """
+create schema intermediate;
+create table intermediate.int_accounts_billed as
+    select unnest(['A1', 'A2', 'A3', 'A4']) as account_id;
+create table intermediate.int_invoice_lines_assembled as select 'A1' as account_id;
+create table intermediate.int_account_balances as
+    select unnest(['A1', 'A2', 'A3', 'A4']) as account_id,
+           unnest([0, 5000, 0, 0])::decimal(18, 2) as previous_balance,
+           0::decimal(18, 2) as payments_and_credits;
+create table intermediate.int_write_offs as select 'A3' as account_id;
+insert into marts.invoices (invoice_no, account_id, cycle_date)
+    values ('INV-2', 'A2', '2026-11-01'), ('INV-3', 'A3', '2026-11-01');
 """
 
 
@@ -88,3 +104,26 @@ def test_only_the_cycle_is_checked(con):
     con.execute("update marts.invoices set cycle_date = date '2026-10-01', amount_due = 1")
     result = validate_invoices(con, CYCLE)
     assert result.success and result.rows_checked == 0
+
+
+def test_every_billable_account_has_exactly_one_invoice(con):
+    con.execute(BILLABLE)
+    result = validate_coverage(con, CYCLE)
+    assert result.success, result.describe()
+    assert result.rows_checked == 3
+
+
+def test_a_missing_or_extra_invoice_is_named(con):
+    con.execute(BILLABLE)
+    con.execute(
+        "delete from marts.invoices where account_id = 'A2';"
+        "insert into marts.invoices (invoice_no, account_id, cycle_date) values "
+        "('INV-4', 'A4', '2026-11-01'), ('INV-5', 'A1', '2026-11-01')"
+    )
+    result = validate_coverage(con, CYCLE)
+    failed = {f.column: f.sample for f in result.failures}
+    assert failed["missing_invoice"] == [{"missing_invoice": 1, "account_id": "A2", "invoices": 0}]
+    assert [(r["account_id"], r["invoices"]) for r in failed["extra_invoices"]] == [
+        ("A1", 2),
+        ("A4", 1),
+    ]

@@ -9,7 +9,7 @@ from dagster import AssetKey, SkipReason
 
 from orchestration.definitions import defs
 from orchestration.sensors import KST, due_collections
-from orchestration.settings import parse_overrides
+from orchestration.settings import parse_gate_overrides, parse_overrides
 
 
 def test_definitions_load_with_the_bill_run_job(monkeypatch, tmp_path):
@@ -58,16 +58,34 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
     assert {closed, journal, AssetKey(["outputs", "quarantine"])} <= graph.get(
         AssetKey(["exports"])
     ).parent_keys
-    assert "journals_balance_journal_entries_" in {c.name for c in graph.asset_check_keys}
+    (balanced,) = [c for c in graph.asset_check_keys if c.name.startswith("journals_balance")]
+    assert balanced.asset_key == journal and graph.get_check_spec(balanced).blocking
     invoices_parents = graph.get(AssetKey(["marts", "invoices"])).parent_keys
     assert AssetKey(["intermediate", "int_invoice_totals_rounded"]) in invoices_parents
 
 
-def test_the_invoice_gate_is_a_blocking_check_in_front_of_the_outputs():
+def test_the_gates_block_in_front_of_the_outputs_and_the_review_only_warns():
     graph = defs.resolve_asset_graph()
-    (key,) = [c for c in graph.asset_check_keys if c.name == "invoice_arithmetic"]
-    assert key.asset_key == AssetKey(["marts", "invoices"])
-    assert graph.get_check_spec(key).blocking
+    specs = {
+        c.name: (c.asset_key, graph.get_check_spec(c).blocking) for c in graph.asset_check_keys
+    }
+    deliveries, invoices = AssetKey(["ingest", "deliveries"]), AssetKey(["marts", "invoices"])
+    assert specs["feeds_complete"] == (deliveries, True)
+    assert specs["quarantine_review"] == (deliveries, False)
+    for gate in ("invoice_arithmetic", "cycle_totals", "bill_jumps"):
+        assert specs[gate] == (invoices, True), gate
+    assert specs["ledger_integrity"] == (AssetKey(["ledger", "close"]), True)
+    assert specs["exports_match_marts"] == (AssetKey(["exports"]), True)
+
+
+def test_only_anomaly_gates_can_be_overridden_and_only_with_a_reason():
+    reason = "reviewed: a new tariff took effect"
+    assert parse_gate_overrides(["cycle_totals"], f" {reason} ") == {"cycle_totals": reason}
+    assert parse_gate_overrides([], None) == {}
+    with pytest.raises(ValueError, match="needs a reason"):
+        parse_gate_overrides(["cycle_totals"], "  ")
+    with pytest.raises(ValueError, match="cannot override feeds_complete"):
+        parse_gate_overrides(["feeds_complete"], reason)
 
 
 def test_a_run_can_override_a_setting_and_an_unknown_one_is_refused():
