@@ -9,8 +9,8 @@ PART pays 7,000 on Nov 30 and 7,520 on Dec 10: reminder, second notice, no more.
    Its pay-per-view of Nov 25 (30,000) and Nov 27 (25,000) take November's usage
    charges to 55,000, over the 50,000 threshold: one usage alert, on Nov 30.
 NEVER never pays: every stage on its day; SUSPEND on Dec 30; terminated Feb 21, its
-   14,520 written off that day (to be shown and journaled by its next bill run, of
-   2027-03-01).
+   14,520 written off that day, shown and journaled (bad debt 14,520 against AR) by
+   its next bill run, of 2027-03-01.
 LATE pays in full on Jan 5, after being suspended: RECONNECT once, on Jan 6.
 RETRY's card is declined on Nov 23, retried Nov 26 (declined) and Nov 30 (approved).
 VA's deposit (Nov 25) names a virtual account no account has; it is matched when the
@@ -286,6 +286,26 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
             "select sum(amount) from intermediate.int_payments_received where account_id = 'TWICE'"
         ).fetchall()[0]
     assert paid == 14520
+
+    # the next bill run shows both write-offs and journals them: bad debt against AR
+    _cms(inbox, "20270301-0001", "2027-03-01T01:00:00+09:00")
+    usage_extract(inbox, "20270301-0001", "2027-03-01T02:00:00+09:00")
+    quiet_extracts(inbox, "20270301-0001", "2027-03-01T02:00:00+09:00")
+    run = cablebill("run", "--inbox", str(inbox), "--cycle", "2027-03-01", "--home", str(home))
+    assert run.returncode == 0, run.stdout + run.stderr
+    journal = read_csv(home / "exports/2027-03-01/journal_entries.csv")
+    for written_off in ("BACK", "NEVER"):
+        assert [
+            (r["gl_account"], r["debit"], r["credit"], r["posting_date"])
+            for r in journal
+            if r["journal_id"] == f"WO:{written_off}:2027-02-21"
+        ] == [
+            ("835000", "14520.00", "0.00", "2027-02-21"),  # bad-debt expense
+            ("110100", "0.00", "14520.00", "2027-02-21"),  # accounts receivable
+        ]
+    march = {r["account_id"]: r for r in read_csv(home / "exports/2027-03-01/invoices.csv")}
+    assert march["NEVER"]["previous_balance"] == "14520.00"
+    assert march["NEVER"]["payments_and_credits"] == "14520.00"  # the write-off, shown
 
 
 def read_all(home: Path) -> set[tuple[str, str]]:

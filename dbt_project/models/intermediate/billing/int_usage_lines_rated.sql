@@ -2,7 +2,9 @@
     rentals free up to the included views of the period, in event order), and data
     overage per period: started GB over the allowance, rated on graduated tiers and
     capped. Usage of a closed period (late events, a late period's data rated again
-    with the difference billed) is a correction line naming it as late usage. -#}
+    with the difference billed) is a correction line naming it as late usage. A
+    purchase whose kind has no product in the catalog is named by its kind and taxed
+    at usage_tax_category. -#}
 with held as (
 
     select * from {{ ref('int_usage_products_held') }}
@@ -46,10 +48,16 @@ events as (
         case when events.usage_kind = 'vod' then 6 else 7 end as line_group,
         'U:' || events.event_id as line_key,
         upper(events.usage_kind) as product_code,
-        usage_products.name_ko || ': ' || events.item_name
+        coalesce(
+            usage_products.name_ko,
+            case when events.usage_kind = 'vod' then '주문형 비디오(VOD)' else '유료 이벤트(PPV)' end
+        ) || ': ' || events.item_name
         || case when free.event_id is not null then ' (포함 시청)' else '' end
         || case when events.is_late then ' (지연 청구)' else '' end as description_ko,
-        usage_products.name_en || ': ' || events.item_name
+        coalesce(
+            usage_products.name_en,
+            case when events.usage_kind = 'vod' then 'Video on demand' else 'Pay-per-view' end
+        ) || ': ' || events.item_name
         || case when free.event_id is not null then ' (included view)' else '' end
         || case when events.is_late then ' (late usage)' else '' end as description_en,
         cast(1 as bigint) as quantity,
@@ -58,7 +66,7 @@ events as (
             when free.event_id is not null then 0
             else {{ to_minor('events.list_price', 'billed.minor_scale') }}
         end as amount_minor,
-        usage_products.tax_category,
+        coalesce(usage_products.tax_category, '{{ var("usage_tax_category") }}') as tax_category,
         events.event_date as service_from,
         {{ shift_date('day', 1, 'events.event_date') }} as service_to,
         events.event_id as source_ref
