@@ -42,24 +42,20 @@ NO_CLOSED_DELIVERIES = (
 USAGE_ENTITIES = ("vod_purchases", "ppv_purchases", "data_usage")
 
 
-def _taken_in(closed: str, feed: str = "{feed}") -> str:
-    """The ids of `feed`'s deliveries the cycle takes in (none closed by an earlier cycle)."""
-    return (
-        f"select delivery_id from ingest.deliveries as d where d.feed = '{feed}' and not exists "
-        f"(select 1 from {closed} as c where c.feed = d.feed "
-        f"and c.delivery_id = d.delivery_id and c.cycle_date < $cycle)"
-    )
+# The deliveries the cycle takes in: those no earlier cycle's close took in.
+TAKEN_IN = """select d.feed, d.delivery_id from ingest.deliveries as d where not exists (
+    select 1 from {closed} as c
+    where c.feed = d.feed and c.delivery_id = d.delivery_id and c.cycle_date < $cycle)"""
+
+
+def _taken_in(closed: str, feed: str) -> str:
+    """The ids of `feed`'s deliveries the cycle takes in."""
+    return f"select delivery_id from ({TAKEN_IN.format(closed=closed)}) where feed = '{feed}'"
 
 
 DELIVERIES_SQL = """
 with taken_in as (
-    select d.feed, count(*) as deliveries
-    from ingest.deliveries as d
-    where not exists (
-        select 1 from {closed} as c
-        where c.feed = d.feed and c.delivery_id = d.delivery_id and c.cycle_date < $cycle
-    )
-    group by d.feed
+    select feed, count(*) as deliveries from ({taken_in}) group by feed
 ),
 latest as (
     select feed, max(extracted_at) as extracted_at from ingest.deliveries group by feed
@@ -122,16 +118,8 @@ from
 
 def _small_entity_quarantine_sql(closed: str) -> str:
     """Every quarantined row the cycle takes in, of entities under $min_rows rows."""
-    sizes = "\nunion all".join(
-        f"""
-select '{e.feed}' as feed, '{e.name}' as entity,
-    (select count(*) from {raw_table(e)} where _delivery_id in ({_taken_in(closed, e.feed)}))
-    + (select count(*) from ingest.quarantine as q where q.feed = '{e.feed}'
-       and q.entity = '{e.name}' and q.delivery_id in ({_taken_in(closed, e.feed)})) as n"""
-        for e in ENTITIES
-    )
     return f"""
-with sizes as ({sizes}
+with sizes as ({_quarantine_sql(closed)}
 )
 select
     q.feed || '.' || q.entity as entity,
@@ -141,12 +129,10 @@ select
     q.detail,
     1 as quarantined
 from ingest.quarantine as q
-inner join sizes on q.feed = sizes.feed and q.entity = sizes.entity
-where sizes.n < $min_rows
-  and q.delivery_id in (select delivery_id from ingest.deliveries as d
-                        where d.feed = q.feed and not exists (
-                            select 1 from {closed} as c where c.feed = d.feed
-                            and c.delivery_id = d.delivery_id and c.cycle_date < $cycle))
+inner join ({TAKEN_IN.format(closed=closed)}) as taken_in
+    on q.feed = taken_in.feed and q.delivery_id = taken_in.delivery_id
+inner join sizes on q.feed || '.' || q.entity = sizes.entity
+where sizes.rows_loaded + sizes.rows_quarantined < $min_rows
 order by entity, q.delivery_id, q.row_number
 """
 
@@ -252,7 +238,7 @@ def validate_feeds(
     deliveries = run_suite(
         "feed_deliveries",
         con,
-        DELIVERIES_SQL.format(closed=closed),
+        DELIVERIES_SQL.format(taken_in=TAKEN_IN.format(closed=closed)),
         {
             "cycle": cycle_date,
             "feeds": FEEDS,
