@@ -34,9 +34,10 @@ def close_cycle(
     overrides: dict[str, str] | None = None,
     run_id: str = "",
 ) -> CloseResult:
-    """Copy the cycle's draft invoices (with their lines, payments and the account
-    details they are issued to) and credit notes into the ledger, numbered, with
-    the cycle's suspense and the gate `overrides` ({gate: reason}) of run `run_id`."""
+    """Copy the cycle's draft invoices (with their lines, payments, what their
+    statements show and the account details they are issued to) and credit notes
+    into the ledger, numbered, with the cycle's suspense and the gate `overrides`
+    ({gate: reason}) of run `run_id`."""
     con.begin()
     try:
         closed = con.execute(
@@ -57,7 +58,12 @@ def close_cycle(
             "where i.cycle_date = ?",
             [cycle_date],
         )
-        for table in ("invoice_lines", "invoice_payments"):
+        for table in (
+            "invoice_lines",
+            "invoice_payments",
+            "statement_summaries",
+            "statement_promotions",
+        ):
             con.execute(
                 f"insert into ledger.{table} by name "
                 f"select t.* replace (n.number as invoice_no) from marts.{table} as t "

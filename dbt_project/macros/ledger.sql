@@ -1,5 +1,6 @@
 {#- The ledger: what closed bill runs issued (with the account details each invoice
-    was issued to, so that its statement never changes), the credit notes, write-offs
+    was issued to and what its statement shows beside its lines, so that a statement
+    never changes), the credit notes, write-offs
     and the payments each invoice showed, deposits held in suspense, and the
     deliveries each close took in (whose quarantined rows its exports list); and what
     the daily collections run sent: dunning actions, headend commands, retries. Written only by the close step of a
@@ -56,6 +57,24 @@
         card_last4 varchar,
         virtual_account_no varchar,
         business_reg_no varchar
+    );
+    create table if not exists ledger.statement_summaries (
+        invoice_no varchar not null,
+        account_id varchar not null,
+        cycle_date date not null,
+        data_used_bytes bigint,
+        data_allowance_gb bigint,
+        overdue_amount decimal(18, 2),
+        overdue_since date
+    );
+    create table if not exists ledger.statement_promotions (
+        invoice_no varchar not null,
+        account_id varchar not null,
+        cycle_date date not null,
+        promo_code varchar not null,
+        name varchar,
+        starts_on date,
+        ends_on date
     );
     create table if not exists ledger.invoice_payments (
         invoice_no varchar not null,

@@ -21,6 +21,8 @@ DRAFTS = [
     AssetKey(["marts", "credit_notes"]),
     AssetKey(["marts", "write_offs"]),
     AssetKey(["marts", "payments_suspense"]),
+    AssetKey(["marts", "statement_summaries"]),
+    AssetKey(["marts", "statement_promotions"]),
 ]
 
 

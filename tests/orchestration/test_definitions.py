@@ -48,6 +48,8 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
             "credit_notes",
             "write_offs",
             "payments_suspense",
+            "statement_summaries",
+            "statement_promotions",
         )
     }
     # the journal and reports are built from the closed ledger, and exported
