@@ -9,9 +9,27 @@ DEMO_CYCLE ?= 2026-11-01
 # the day after the demo bills fall due: reminders, headend commands, revenue assurance
 DEMO_COLLECT_DAY ?= 2026-11-24
 DEMO_ACCOUNTS ?= 5000
+# Debian packages: a Hangul font for PDF statements; poppler to check PDFs in tests.
+RUNTIME_DEBS := fonts-nanum
+TEST_DEBS := poppler-utils
 DBT := cd dbt_project && CABLEBILL_WAREHOUSE=target/parse.duckdb ../$(BIN)/dbt
 
-.PHONY: install parse demo test lint ui clean
+.PHONY: install debs test-debs parse demo test lint ui bench-statements clean
+
+# apt-get only what is missing, so that an installed machine needs no network.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+debs:
+	$(call apt_install,$(RUNTIME_DEBS))
+
+test-debs:
+	$(call apt_install,$(TEST_DEBS))
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV) || { apt-get update && apt-get install -y python3-venv && $(PY) -m venv $(VENV); }
@@ -19,7 +37,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) debs
 
 # Dagster reads dbt's manifest when it loads the definitions.
 parse: install
@@ -31,7 +49,7 @@ demo: parse
 	$(BIN)/cablebill run --inbox $(DEMO_HOME)/inbox --cycle $(DEMO_CYCLE) --home $(DEMO_HOME)
 	$(BIN)/cablebill collect --inbox $(DEMO_HOME)/inbox --as-of $(DEMO_COLLECT_DAY) --home $(DEMO_HOME)
 
-test: parse lint
+test: parse lint test-debs
 	$(BIN)/pytest
 
 lint: install
@@ -45,5 +63,10 @@ ui: parse
 	CABLEBILL_INBOX=$(abspath $(DEMO_HOME))/inbox CABLEBILL_WAREHOUSE=$(abspath $(DEMO_HOME))/warehouse.duckdb \
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
+# Statements per second per core (HTML, PDF) and a whole cycle, on 10,000 generated
+# accounts billed once into .bench/statements (docs/statements.md has the figures).
+bench-statements: parse
+	$(BIN)/cablebill bench-statements --home .bench/statements --accounts 10000 --repeat 3
+
 clean:
-	rm -rf $(DEMO_HOME) dbt_project/target dbt_project/logs
+	rm -rf $(DEMO_HOME) .bench dbt_project/target dbt_project/logs

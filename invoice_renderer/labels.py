@@ -1,14 +1,31 @@
 """Statement wording in Korean (default) and English."""
 
+# The statement's line groups, in order. A discount or credit that names the line it
+# discounts is shown under that line instead.
 LINE_GROUPS = (
     ("recurring", ("recurring",)),
     ("one_time", ("one_time",)),
     ("usage", ("usage",)),
-    ("discounts", ("discount", "credit", "correction")),
+    ("corrections", ("correction",)),
+    ("discounts", ("discount", "credit")),
     ("late_fee", ("late_fee",)),
     ("vat", ("vat",)),
     ("rounding", ("rounding",)),
 )
+
+# Credit-note reasons (CRM adjustments' reason_code); another code is shown as it is.
+REASONS = {
+    "ko": {
+        "service_outage": "서비스 장애 보상",
+        "billing_error": "청구 오류 정정",
+        "goodwill": "고객 보상",
+    },
+    "en": {
+        "service_outage": "Service outage",
+        "billing_error": "Billing error",
+        "goodwill": "Goodwill",
+    },
+}
 
 LABELS = {
     "ko": {
@@ -23,6 +40,7 @@ LABELS = {
         "payments_and_credits": "납부 및 조정",
         "current_charges": "당월 청구액",
         "amount_due": "납부하실 금액",
+        "credit_balance": "남은 금액 (다음 청구에서 차감)",
         "details": "상세 내역",
         "item": "항목",
         "service": "서비스 기간",
@@ -30,6 +48,7 @@ LABELS = {
         "recurring": "월정액",
         "one_time": "일회성 요금",
         "usage": "사용 요금",
+        "corrections": "이전 청구 정정",
         "discounts": "할인 및 조정",
         "late_fee": "연체 가산금",
         "vat": "부가가치세",
@@ -45,6 +64,17 @@ LABELS = {
         "pay_into": "입금 계좌",
         "status_draft": "미리보기 (확정 전)",
         "customer_service": "고객센터",
+        "usage_summary": "사용 내역",
+        "titles_watched": "VOD·PPV 구매",
+        "data_used": "데이터 사용량",
+        "of_allowance": "기본 제공 {allowance} GB 중 {used} GB",
+        "data_only": "{used} GB",
+        "promotions": "적용 중인 혜택",
+        "until": "{date}까지",
+        "no_end": "해지 시까지",
+        "overdue_title": "미납 요금이 있습니다",
+        "overdue_text": "{date} 납부 기한이 지난 미납 요금 {amount}이 "
+        "납부하실 금액에 포함되어 있습니다. 서비스 정지를 피하시려면 빨리 납부해 주세요.",
     },
     "en": {
         "title": "Your bill",
@@ -58,6 +88,7 @@ LABELS = {
         "payments_and_credits": "Payments and credits",
         "current_charges": "Current charges",
         "amount_due": "Amount due",
+        "credit_balance": "In credit (taken off your next bill)",
         "details": "Details",
         "item": "Item",
         "service": "Service dates",
@@ -65,6 +96,7 @@ LABELS = {
         "recurring": "Monthly charges",
         "one_time": "One-time charges",
         "usage": "Usage",
+        "corrections": "Corrections to earlier bills",
         "discounts": "Discounts and credits",
         "late_fee": "Late fee",
         "vat": "VAT",
@@ -79,6 +111,48 @@ LABELS = {
         "giro": "Giro",
         "pay_into": "Pay into",
         "status_draft": "Preview (not final)",
+        "customer_service": "Customer service",
+        "usage_summary": "Your usage",
+        "titles_watched": "Videos and events bought",
+        "data_used": "Data used",
+        "of_allowance": "{used} GB of {allowance} GB included",
+        "data_only": "{used} GB",
+        "promotions": "Your offers",
+        "until": "until {date}",
+        "no_end": "until cancelled",
+        "overdue_title": "Your account is overdue",
+        "overdue_text": "{amount} was due on {date} and is still unpaid; it is included in the "
+        "amount due. Please pay now to avoid suspension of your service.",
+    },
+}
+
+CREDIT_NOTE_LABELS = {
+    "ko": {
+        "title": "감액 내역서 (크레딧 노트)",
+        "credit_note_no": "크레딧 노트 번호",
+        "invoice_no": "정정 대상 청구서",
+        "account": "고객 번호",
+        "issue_date": "발행일",
+        "reason": "사유",
+        "supply_amount": "공급가액",
+        "vat_amount": "부가세",
+        "total": "감액 합계",
+        "intro": "아래 금액이 고객님의 요금에서 감액되었으며, "
+        "함께 발행된 청구서의 납부 및 조정에 반영됩니다.",
+        "customer_service": "고객센터",
+    },
+    "en": {
+        "title": "Credit note",
+        "credit_note_no": "Credit note no.",
+        "invoice_no": "Corrects invoice",
+        "account": "Account",
+        "issue_date": "Issued",
+        "reason": "Reason",
+        "supply_amount": "Supply amount",
+        "vat_amount": "VAT",
+        "total": "Total credited",
+        "intro": "The amounts below are credited to your account and shown under payments "
+        "and credits on the bill issued with this note.",
         "customer_service": "Customer service",
     },
 }

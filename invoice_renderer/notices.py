@@ -11,7 +11,7 @@ import duckdb
 
 from invoice_renderer import formatting
 from invoice_renderer.labels import NOTICE_LABELS
-from invoice_renderer.statements import TEMPLATES
+from invoice_renderer.templating import HTML
 
 NOTICE_ACTIONS = (
     "send_reminder",
@@ -44,7 +44,7 @@ def write_notices(
     )
     names = [c[0] for c in notices.description]
     rows = [dict(zip(names, row, strict=True)) for row in notices.fetchall()]
-    template = TEMPLATES.get_template("notice.html.j2")
+    template = HTML.get_template("notice.html.j2")
     for notice in rows:
         unpaid = con.execute(
             "select invoice_no, due_date, open_amount from collections.int_open_items "

@@ -101,10 +101,18 @@ def configure_environment(home: Path, inbox: Path) -> None:
 
 
 def _execute(
-    job_name: str, partitions, key: str, home: Path, log_name: str, settings, overrides=None
+    job_name: str,
+    partitions,
+    key: str,
+    home: Path,
+    log_name: str,
+    settings,
+    overrides=None,
+    ops_config: dict | None = None,
 ):
     """Run a job of the definitions for one partition, in this process, its stdout
-    (dbt's log) in `<home>/logs/<log_name>`; settings and gate overrides go in tags."""
+    (dbt's log) in `<home>/logs/<log_name>`; settings and gate overrides go in tags,
+    `ops_config` ({op: config}) in the run config."""
     from dagster import DagsterInstance
 
     from orchestration.definitions import defs
@@ -118,7 +126,7 @@ def _execute(
             result = defs.resolve_job_def(job_name).execute_in_process(
                 instance=instance,
                 partition_key=key,
-                run_config=QUIET_DAGSTER,
+                run_config=_run_config(ops_config),
                 tags=_tags(settings, overrides),
                 raise_on_error=False,
             )
@@ -127,6 +135,12 @@ def _execute(
         for e in result.get_step_failure_events()
     ]
     return result, errors, log_path
+
+
+def _run_config(ops_config: dict | None) -> dict:
+    if not ops_config:
+        return QUIET_DAGSTER
+    return QUIET_DAGSTER | {"ops": {op: {"config": c} for op, c in ops_config.items()}}
 
 
 def _tags(settings: dict | None, overrides: dict | None) -> dict[str, str]:
@@ -193,10 +207,12 @@ def run_bill_cycle(
     preview: bool = False,
     settings: dict | None = None,
     overrides: dict[str, str] | None = None,
+    pdf: bool = True,
 ) -> BillRunResult:
     """Run the cycle's bill run; a preview stops at the gated drafts. `settings`
     override billing settings for this run and `overrides` ({gate: reason}) let
-    anomaly gates pass (both recorded as run tags, the overrides also in the ledger)."""
+    anomaly gates pass (both recorded as run tags, the overrides also in the ledger);
+    `pdf` False renders HTML statements only."""
     configure_environment(home, inbox)
     ensure_manifest()
     from orchestration.partitions import bill_cycles
@@ -210,6 +226,7 @@ def run_bill_cycle(
         f"bill-run-{key}.log",
         settings,
         overrides,
+        ops_config=None if preview else {"statements": {"pdf": pdf}},
     )
     outcome = BillRunResult(
         key,

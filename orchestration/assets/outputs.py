@@ -3,10 +3,18 @@
 import logging
 from datetime import date
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    Config,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 
+from invoice_renderer.credit_notes import write_credit_notes
 from invoice_renderer.etax import write_tax_invoices
-from invoice_renderer.statements import write_statements
+from invoice_renderer.parallel import write_statements
 from orchestration.exports import write_exports
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome
@@ -57,19 +65,50 @@ def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> Materia
     return MaterializeResult(metadata=metadata)
 
 
+class StatementsConfig(Config):
+    """Per run: PDF for print besides the HTML (the bulk channel), and how many
+    processes render (0: one per core)."""
+
+    pdf: bool = True
+    workers: int = 0
+
+
 @asset(
     deps=[CLOSED],
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="outputs",
 )
-def statements(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
-    """One HTML statement per invoice of the cycle, in the account's language."""
+def statements(
+    context: AssetExecutionContext, config: StatementsConfig, cablebill: CablebillHome
+) -> MaterializeResult:
+    """One statement per invoice of the cycle (HTML, and PDF unless the run says
+    otherwise) and one document per credit note, in the account's language."""
     cycle = context.partition_key
     out_dir = cablebill.statements_dir(cycle)
+
+    def progress(done: int, total: int) -> None:
+        log.info("statements: %d of %d rendered", done, total)
+
     with cablebill.read_warehouse() as con:
-        count = write_statements(con, date.fromisoformat(cycle), out_dir, cablebill.operator)
-    log.info("statements: %d written to %s", count, out_dir)
+        count = write_statements(
+            con,
+            date.fromisoformat(cycle),
+            out_dir,
+            cablebill.operator,
+            pdf=config.pdf,
+            workers=config.workers or None,
+            progress=progress,
+        )
+        notes = write_credit_notes(
+            con, date.fromisoformat(cycle), out_dir, cablebill.operator, pdf=config.pdf
+        )
+    log.info("statements: %d and %d credit notes written to %s", count, notes, out_dir)
     return MaterializeResult(
-        metadata={"statements": count, "folder": MetadataValue.path(str(out_dir))}
+        metadata={
+            "statements": count,
+            "credit_notes": notes,
+            "pdf": config.pdf,
+            "folder": MetadataValue.path(str(out_dir)),
+        }
     )

@@ -5,6 +5,8 @@ See tests/golden/README.md for the computation behind each expected figure.
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import duckdb
@@ -74,3 +76,49 @@ def test_unknown_accounts_wait_in_suspense_and_nothing_else_is_held(billed):
         quarantined = con.execute("select count(*) from ingest.quarantine").fetchall()[0][0]
     assert suspense == [("vod_purchases", "V-G99-1", "G99")]
     assert quarantined == 0
+
+
+def _shown(amount, currency: str) -> str:
+    """An amount as a reader sees it: ₩ without decimals, $ with cents, sign first."""
+    text = f"₩{abs(amount):,.0f}" if currency == "KRW" else f"${abs(amount):,.2f}"
+    return f"-{text}" if amount < 0 else text
+
+
+def _visible(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html.split("<body>")[1]).split())
+
+
+def test_every_statement_shows_its_invoice_lines_and_totals_in_html_and_pdf(billed):
+    with duckdb.connect(str(billed / "warehouse.duckdb"), read_only=True) as con:
+        invoices = con.execute(
+            "select i.invoice_no, i.currency, i.previous_balance, i.payments_and_credits, "
+            "i.current_charges, i.amount_due, a.language "
+            "from ledger.invoices as i join ledger.invoice_accounts as a using (invoice_no)"
+        ).fetchall()
+        lines = con.execute(
+            "select invoice_no, description_ko, description_en, amount from ledger.invoice_lines"
+        ).fetchall()
+    folder = billed / "statements" / "2026-11-01"
+    assert sorted(p.stem for p in folder.glob("INV-*.html")) == sorted(i[0] for i in invoices)
+    assert {i[6] for i in invoices} == {"ko", "en"}
+    for invoice_no, currency, previous, paid, current, due, language in invoices:
+        html = _visible((folder / f"{invoice_no}.html").read_text(encoding="utf-8"))
+        pdf = " ".join(
+            subprocess.run(
+                ["pdftotext", str(folder / f"{invoice_no}.pdf"), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+        )
+        for figure in (previous, paid, current, due):
+            assert _shown(figure, currency) in html, (invoice_no, figure)
+            assert _shown(figure, currency) in pdf, (invoice_no, figure)
+        for number, ko, en, amount in lines:
+            if number == invoice_no:
+                description = ko if language == "ko" else en
+                # the line's text, its service dates, then its amount
+                shown = re.escape(_shown(amount, currency))
+                assert re.search(re.escape(description) + r" (?:[^₩$]* )?" + shown, html), number
+                assert description.split(" (")[0] in pdf, (number, description)
+                assert _shown(amount, currency) in pdf, (number, amount)

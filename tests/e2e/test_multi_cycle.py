@@ -221,6 +221,16 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
         (c["credit_note_no"], c["invoice_no"], c["supply_amount"], c["vat_amount"], c["total"])
         for c in credit_notes
     ] == [("CN-2026-00000001", "INV-2026-00000001", "1000.00", "100.00", "1100.00")]
+    statements = home / "statements" / CYCLES[1]
+    note = (statements / "CN-2026-00000001.html").read_text(encoding="utf-8")
+    assert "감액 내역서" in note and "INV-2026-00000001" in note and "₩1,100" in note
+    assert (statements / "CN-2026-00000001.pdf").read_bytes().startswith(b"%PDF")
+    # A2 (English) left November's 7,180 unpaid past Nov 23: the overdue box says so
+    a2_statement = (statements / f"{a2['invoice_no']}.html").read_text(encoding="utf-8")
+    assert "₩7,180 was due on Nov 23, 2026" in a2_statement
+    assert "미납 요금이 있습니다" not in (statements / f"{a1['invoice_no']}.html").read_text(
+        encoding="utf-8"
+    )
     # the closed November is untouched: its invoice, lines and statements
     assert _digest(home / "exports" / CYCLES[0], home / "statements" / CYCLES[0]) == november
     closed = home / "exports" / CYCLES[1], home / "statements" / CYCLES[1]
