@@ -53,6 +53,16 @@ def _parser() -> argparse.ArgumentParser:
         help="mean data-usage records per internet account and period",
     )
 
+    bench = sub.add_parser(
+        "bench-statements",
+        help="measure statement rendering (HTML and PDF per core, a whole cycle) "
+        "on a generated cycle",
+    )
+    bench.add_argument("--home", type=Path, required=True, help="kept between runs")
+    bench.add_argument("--accounts", type=int, default=10_000)
+    bench.add_argument("--cycle", type=_cycle, default=date(2026, 11, 1))
+    bench.add_argument("--repeat", type=int, default=3, help="passes; the median is reported")
+
     run = sub.add_parser("run", help="ingest the inbox and run the bill cycle")
     run.add_argument("--inbox", type=Path, required=True)
     run.add_argument(
@@ -82,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
         "after review; needs --reason, recorded with the cycle",
     )
     run.add_argument("--reason", help="why the overridden gates may pass (with --override)")
+    run.add_argument(
+        "--no-pdf",
+        dest="pdf",
+        action="store_false",
+        help="render HTML statements only (PDF for print is rendered by default)",
+    )
     run.add_argument(
         "--home",
         type=Path,
@@ -142,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "dismiss":
         return _dismiss(args)
+    if args.command == "bench-statements":
+        from orchestration.benchmarks import bench_statements
+
+        results = bench_statements(args.home, args.accounts, args.cycle, args.repeat)
+        for name, value in results.items():
+            print(f"  {name + ':':36s}{value}")
+        return 0
     if not args.inbox.is_dir():
         print(f"error: inbox {args.inbox} does not exist", file=sys.stderr)
         return 2
@@ -170,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             preview=args.preview,
             settings=settings,
             overrides=overrides,
+            pdf=args.pdf,
         )
     if args.command == "run":
         _gate_summary(result)
