@@ -9,9 +9,11 @@ DEMO_CYCLE ?= 2026-11-01
 # the day after the demo bills fall due: reminders, headend commands, revenue assurance
 DEMO_COLLECT_DAY ?= 2026-11-24
 DEMO_ACCOUNTS ?= 5000
-# Debian packages: a Hangul font for PDF statements; poppler to check PDFs in tests.
+# Debian packages: a Hangul font for PDF statements; for the tests, poppler to check
+# PDFs, Chromium for the UI test (Playwright drives it; it never downloads a browser)
+# and PostgreSQL for the production instance's test.
 RUNTIME_DEBS := fonts-nanum
-TEST_DEBS := poppler-utils
+TEST_DEBS := poppler-utils chromium postgresql
 DBT := cd dbt_project && CABLEBILL_WAREHOUSE=target/parse.duckdb ../$(BIN)/dbt
 
 .PHONY: install debs test-debs parse demo test lint ui bench-statements clean

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,7 +24,8 @@ from orchestration.settings import OVERRIDES_TAG, SETTINGS_TAG, warehouse_path
 SUSPENSE_PREFIX = "feed_suspense/"
 # The CLI prints its own progress; Dagster's console log would repeat every event.
 QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+# The instance of a home: runs queue and start one at a time (the warehouse takes one writer).
+INSTANCE_CONFIG = Path(__file__).parent / "deploy" / "dagster.yaml"
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def configure_environment(home: Path, inbox: Path) -> None:
         dagster_home.mkdir(exist_ok=True)
         config = dagster_home / "dagster.yaml"
         if not config.exists():
-            config.write_text(INSTANCE_CONFIG)
+            shutil.copyfile(INSTANCE_CONFIG, config)
         os.environ["DAGSTER_HOME"] = str(dagster_home)
 
 

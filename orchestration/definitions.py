@@ -4,9 +4,9 @@ from dagster import AssetSelection, Definitions, define_asset_job, in_process_ex
 
 from orchestration.assets.collections import collections
 from orchestration.assets.dbt import accounting_models, billing_models, dbt_resource
-from orchestration.assets.ingest import ingest
+from orchestration.assets.ingest import ingest, ingest_deliveries
 from orchestration.assets.ledger import ledger_close
-from orchestration.assets.outputs import exports, statements
+from orchestration.assets.outputs import bill_run_summary, exports, statements
 from orchestration.assets.quality import (
     bill_jumps,
     cycle_totals,
@@ -16,7 +16,7 @@ from orchestration.assets.quality import (
     ledger_integrity,
     quarantine_review,
 )
-from orchestration.sensors import collections_every_day
+from orchestration.sensors import bill_run_on_cycle_day, collections_every_day, new_deliveries
 from orchestration.settings import home_from_env
 
 bill_run = define_asset_job(
@@ -25,7 +25,7 @@ bill_run = define_asset_job(
     executor_def=in_process_executor,
     description="Ingest, build and gate the cycle's invoices, close the cycle (numbered "
     "invoices and credit notes in the ledger), build the journal and finance reports, "
-    "write exports and statements.",
+    "write exports and statements, and the run's summary.",
 )
 
 bill_run_preview = define_asset_job(
@@ -52,6 +52,7 @@ defs = Definitions(
         accounting_models,
         exports,
         statements,
+        bill_run_summary,
         collections,
     ],
     asset_checks=[
@@ -63,7 +64,8 @@ defs = Definitions(
         ledger_integrity,
         exports_match_marts,
     ],
-    jobs=[bill_run, bill_run_preview, collections_daily],
-    sensors=[collections_every_day],
+    jobs=[bill_run, bill_run_preview, collections_daily, ingest_deliveries],
+    sensors=[new_deliveries, bill_run_on_cycle_day],
+    schedules=[collections_every_day],
     resources={"cablebill": home_from_env(), "dbt": dbt_resource()},
 )

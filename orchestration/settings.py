@@ -36,6 +36,8 @@ class CablebillHome(ConfigurableResource):
     operator_phone: str = "1588-0000"
     operator_business_reg_no: str = "220-81-03560"
     operator_representative: str = "대표이사"
+    # Operator time (HH:MM) after which a cycle day's feeds are expected in.
+    feed_cutoff: str = "04:00"
 
     @property
     def home_dir(self) -> Path:

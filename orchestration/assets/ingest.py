@@ -1,12 +1,41 @@
-"""Ingest: every delivery waiting in the inbox, verified, quarantined and landed."""
+"""Ingest: every delivery waiting in the inbox, verified, quarantined and landed.
+
+Two ways in: the first step of a bill run (asset `ingest_inbox`, for its cycle),
+and the job `ingest_deliveries`, which the sensor `new_deliveries` starts when a
+delivery arrives; it also registers the bill cycles of the cycle days in use, so
+that ops can pick them in the UI.
+"""
 
 import logging
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from dagster import AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetKey,
+    AssetSpec,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    Nothing,
+    OpExecutionContext,
+    Out,
+    Output,
+    in_process_executor,
+    job,
+    multi_asset,
+    op,
+)
 
 from connectors.contract import ENTITIES
-from connectors.ingest import ingest_inbox
+from connectors.ingest import IngestReport, ingest_inbox
+from connectors.warehouse import connect
+from orchestration.cycles import (
+    closed_cycle_message,
+    cycle_days_in_use,
+    parse_cycle,
+    register_cycles,
+)
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome
 
@@ -28,11 +57,7 @@ SPECS = [
 ]
 
 
-@multi_asset(
-    specs=SPECS, partitions_def=bill_cycles, backfill_policy=one_cycle_per_run, name="ingest_inbox"
-)
-def ingest(context, cablebill: CablebillHome):
-    """Load every new delivery in the inbox; deliveries already loaded are skipped."""
+def _ingest(cablebill: CablebillHome) -> tuple[IngestReport, dict]:
     log.info("ingest: reading %s", cablebill.inbox)
     report = ingest_inbox(
         Path(cablebill.inbox), cablebill.warehouse, cablebill.home_dir, cablebill.operator_timezone
@@ -51,8 +76,62 @@ def ingest(context, cablebill: CablebillHome):
         summary,
     )
     rejected = [d.reason for d in report.deliveries if d.status == "rejected"]
+    if rejected:
+        summary["rejections"] = MetadataValue.md("\n".join(f"- {r}" for r in rejected))
+    return report, summary
+
+
+def _refuse_unless_open(cablebill: CablebillHome, key: str) -> None:
+    """Stop a bill run at its first step, with a message ops can act on, when its
+    partition is not a cycle or the cycle is already closed."""
+    try:
+        cycle = parse_cycle(key)
+    except ValueError as error:
+        raise Failure(description=str(error), allow_retries=False) from None
+    con = connect(cablebill.warehouse, cablebill.operator_timezone)
+    try:
+        closed = closed_cycle_message(con, cycle)
+    finally:
+        con.close()
+    if closed:
+        raise Failure(description=closed, allow_retries=False)
+
+
+@multi_asset(
+    specs=SPECS, partitions_def=bill_cycles, backfill_policy=one_cycle_per_run, name="ingest_inbox"
+)
+def ingest(context, cablebill: CablebillHome):
+    """Load every new delivery in the inbox; deliveries already loaded are skipped.
+    A bill run of a closed cycle, or of a partition that is no cycle, stops here."""
+    _refuse_unless_open(cablebill, context.partition_key)
+    _, summary = _ingest(cablebill)
     for spec in SPECS:
-        metadata = dict(summary)
-        if rejected:
-            metadata["rejections"] = MetadataValue.md("\n".join(f"- {r}" for r in rejected))
-        yield MaterializeResult(asset_key=spec.key, metadata=metadata)
+        yield MaterializeResult(asset_key=spec.key, metadata=summary)
+
+
+@op(
+    out=Out(Nothing),
+    description="Load every new delivery in the inbox and register the bill cycles in use.",
+)
+def ingest_new_deliveries(context: OpExecutionContext, cablebill: CablebillHome) -> Output:
+    _, summary = _ingest(cablebill)
+    con = connect(cablebill.warehouse, cablebill.operator_timezone)
+    try:
+        days = cycle_days_in_use(con)
+    finally:
+        con.close()
+    today = datetime.now(ZoneInfo(cablebill.operator_timezone)).date()
+    added = register_cycles(context.instance, days, today)
+    if added:
+        log.info("ingest: bill cycles added: %s", ", ".join(added))
+    summary["cycles_added"] = ", ".join(added) or "none"
+    return Output(None, metadata=summary)
+
+
+@job(
+    executor_def=in_process_executor,
+    description="Ingest the deliveries waiting in the inbox (started by the sensor "
+    "new_deliveries); register the bill cycles of the cycle days in use.",
+)
+def ingest_deliveries():
+    ingest_new_deliveries()

@@ -104,11 +104,68 @@ def statements(
             con, date.fromisoformat(cycle), out_dir, cablebill.operator, pdf=config.pdf
         )
     log.info("statements: %d and %d credit notes written to %s", count, notes, out_dir)
-    return MaterializeResult(
-        metadata={
-            "statements": count,
-            "credit_notes": notes,
-            "pdf": config.pdf,
-            "folder": MetadataValue.path(str(out_dir)),
-        }
-    )
+    metadata = {
+        "statements": count,
+        "credit_notes": notes,
+        "pdf": config.pdf,
+        "folder": MetadataValue.path(str(out_dir)),
+    }
+    sample = min(out_dir.glob("INV-*.html"), default=None)
+    if sample is not None:
+        metadata["sample_statement"] = MetadataValue.path(str(sample))
+    return MaterializeResult(metadata=metadata)
+
+
+SUMMARY_SQL = """
+select currency, count(*), min(invoice_no), max(invoice_no), sum(current_charges),
+       sum(amount_due)
+from ledger.invoices where cycle_date = $cycle group by currency order by currency
+"""
+OTHER_COUNTS_SQL = """
+select
+    (select count(distinct credit_note_no) from ledger.credit_notes where cycle_date = $cycle),
+    (select count(*) from ingest.quarantine as q
+     inner join ledger.closed_deliveries as c
+         on q.feed = c.feed and q.delivery_id = c.delivery_id
+     where c.cycle_date = $cycle)
+"""
+
+
+@asset(
+    deps=[AssetKey(["exports"]), AssetKey(["statements"])],
+    partitions_def=bill_cycles,
+    backfill_policy=one_cycle_per_run,
+    group_name="outputs",
+)
+def bill_run_summary(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
+    """The last step of a bill run: what the closed cycle issued, in one table, with
+    links to its exports, its Data Docs and a sample statement."""
+    cycle = context.partition_key
+    params = {"cycle": date.fromisoformat(cycle)}
+    with cablebill.read_warehouse() as con:
+        issued = con.execute(SUMMARY_SQL, params).fetchall()
+        credit_notes, quarantined = con.execute(OTHER_COUNTS_SQL, params).fetchone()
+    table = [
+        "| currency | invoices | numbers | current charges | amount due |",
+        "|---|--:|---|--:|--:|",
+        *(
+            f"| {currency} | {count:,} | {first} to {last} | {charges:,} | {due:,} |"
+            for currency, count, first, last, charges, due in issued
+        ),
+        "",
+        f"{credit_notes:,} credit notes; {quarantined:,} rows quarantined in the deliveries "
+        "the cycle took in.",
+    ]
+    log.info("bill run %s: %s", cycle, "; ".join(f"{r[1]:,} {r[0]} invoices" for r in issued))
+    metadata = {
+        "summary": MetadataValue.md("\n".join(table)),
+        "invoices": sum(row[1] for row in issued),
+        "credit_notes": credit_notes,
+        "rows_quarantined": quarantined,
+        "exports": MetadataValue.path(str(cablebill.exports_dir(cycle))),
+        "data_docs": MetadataValue.path(str(cablebill.quality_dir(cycle) / "index.html")),
+    }
+    sample = min(cablebill.statements_dir(cycle).glob("INV-*.html"), default=None)
+    if sample is not None:
+        metadata["sample_statement"] = MetadataValue.path(str(sample))
+    return MaterializeResult(metadata=metadata)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from dagster import AssetKey, SkipReason
+from dagster import AssetKey
 
 from orchestration.definitions import defs
-from orchestration.sensors import KST, due_collections
 from orchestration.settings import parse_gate_overrides, parse_overrides
 
 
@@ -108,16 +105,3 @@ def test_collections_run_daily_apart_from_the_bill_run():
     bill_run_keys = defs.resolve_job_def("bill_run").asset_layer.executable_asset_keys
     assert AssetKey(["collections"]) not in bill_run_keys
     assert AssetKey(["exports"]) in bill_run_keys
-
-
-def test_the_collections_sensor_asks_for_each_day_once_after_six():
-    early = due_collections(datetime(2026, 11, 24, 5, 59, tzinfo=KST), "2026-11-23")
-    assert isinstance(early, SkipReason)
-    result = due_collections(datetime(2026, 11, 23, 21, 30, tzinfo=UTC), "2026-11-23")
-    (request,) = result.run_requests
-    assert request.partition_key == "2026-11-24"  # 06:30 in Seoul
-    assert result.dynamic_partitions_requests[0].partition_keys == ["2026-11-24"]
-    assert result.cursor == "2026-11-24"
-    again = due_collections(datetime(2026, 11, 24, 9, 0, tzinfo=KST), result.cursor)
-    assert isinstance(again, SkipReason)
-    assert defs.resolve_sensor_def("collections_every_day").job_name == "collections_daily"
