@@ -1,5 +1,6 @@
-"""Bill cycles and collection days as partitions: one per date (YYYY-MM-DD) that has
-been prepared."""
+"""Bill cycles and collection days as partitions, one per date (YYYY-MM-DD): the
+cycles of every cycle day in use are added by each ingest (`orchestration.cycles`)
+and by `cablebill run`; a collection day by its schedule or `cablebill collect`."""
 
 import warnings
 

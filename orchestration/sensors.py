@@ -118,7 +118,6 @@ def cycles_to_bill(
         return SkipReason("\n".join(waiting) or "no bill cycle is due")
     return SensorResult(
         run_requests=requests,
-        skip_reason=None,
         cursor=json.dumps(sorted(started | {r.partition_key for r in requests})),
     )
 
