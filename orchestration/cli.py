@@ -10,11 +10,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import duckdb
-
 from connectors.synthetic.generate import generate
 from orchestration.business_calendar import write_seed
-from orchestration.cycles import closed_cycle_message
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     OVERRIDABLE_GATES,
@@ -188,9 +185,6 @@ def main(argv: list[str] | None = None) -> int:
     log.info("%s %s: inbox %s, home %s", args.command, args.day, args.inbox, args.home)
     if args.command == "collect":
         result = run_collections(args.inbox, args.day, args.home, settings=settings)
-    elif closed := _closed(args.home, args.day):
-        print(f"bill run {args.day}: {closed}")
-        return 0
     else:
         result = run_bill_cycle(
             args.inbox,
@@ -212,15 +206,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "collect":
         return _collections_summary(result)
     return _bill_run_summary(result)
-
-
-def _closed(home: Path, cycle: date) -> str | None:
-    """Why the cycle's bill run has nothing to do, when it is closed."""
-    warehouse = warehouse_path(home)
-    if not warehouse.exists():
-        return None
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return closed_cycle_message(con, cycle)
 
 
 def _gate_summary(result) -> None:
