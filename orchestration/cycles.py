@@ -1,4 +1,4 @@
-"""Bill cycles: which dates are cycles, and whether one is closed."""
+"""Bill cycles: which dates are cycles, and which are registered as partitions."""
 
 from __future__ import annotations
 
@@ -33,29 +33,6 @@ def cycle_days_in_use(con: duckdb.DuckDBPyConnection) -> list[int]:
         "where day between 1 and 28 order by day"
     ).fetchall()
     return [day for (day,) in rows]
-
-
-def closed_cycle_message(con: duckdb.DuckDBPyConnection, cycle: date) -> str | None:
-    """What a closed cycle issued, as ops should read it, or None when it is open
-    (also on a new warehouse, whose ledger dbt has not created yet)."""
-    if not con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'ledger' and table_name = 'invoices'"
-    ).fetchone()[0]:
-        return None
-    count, first, last = con.execute(
-        "select count(*), min(invoice_no), max(invoice_no) from ledger.invoices "
-        "where cycle_date = ?",
-        [cycle],
-    ).fetchone()
-    if not count:
-        return None
-    return (
-        f"cycle {cycle} is already closed ({count:,} invoices, {first} to {last}); "
-        "nothing was run. A closed cycle is never billed again: corrections go on the "
-        "next cycle's invoices or credit notes. To write its exports or statements "
-        "again, materialize those assets for this partition."
-    )
 
 
 def register_cycles(instance: DagsterInstance, days: list[int], today: date) -> list[str]:
