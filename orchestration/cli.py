@@ -15,6 +15,7 @@ from orchestration.business_calendar import write_seed
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     OVERRIDABLE_GATES,
+    CablebillHome,
     parse_gate_overrides,
     parse_overrides,
     warehouse_path,
@@ -185,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     log.info("%s %s: inbox %s, home %s", args.command, args.day, args.inbox, args.home)
     if args.command == "collect":
         result = run_collections(args.inbox, args.day, args.home, settings=settings)
+    elif closed := _closed(args):
+        out = sys.stderr if closed.blocked else sys.stdout
+        print(f"bill run {args.day}: {closed.message}", file=out)
+        print(f"  data docs: {closed.docs_dir / 'index.html'}", file=out)
+        return 1 if closed.blocked else 0
     else:
         result = run_bill_cycle(
             args.inbox,
@@ -206,6 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "collect":
         return _collections_summary(result)
     return _bill_run_summary(result)
+
+
+def _closed(args):
+    """The cycle when it is closed, with its ledger checked again (None when open)."""
+    from orchestration.cycles import closed_cycle
+
+    home = CablebillHome(home=str(args.home), inbox=str(args.inbox))
+    if not home.warehouse.exists():
+        return None
+    with home.read_warehouse() as con:
+        return closed_cycle(con, args.day, home.quality_dir(args.day.isoformat()))
 
 
 def _gate_summary(result) -> None:

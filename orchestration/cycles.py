@@ -1,12 +1,17 @@
-"""Bill cycles: which dates are cycles, and which are registered as partitions."""
+"""Bill cycles: which dates are cycles, which are registered as partitions, and
+why a closed one is not billed again."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import duckdb
 from dagster import DagsterInstance
 
+from expectations.gate import GateResult
+from expectations.ledger import validate_ledger
 from orchestration.partitions import bill_cycles
 
 
@@ -44,3 +49,52 @@ def register_cycles(instance: DagsterInstance, days: list[int], today: date) -> 
     if new:
         instance.add_dynamic_partitions(bill_cycles.name, new)
     return new
+
+
+@dataclass(frozen=True)
+class ClosedCycle:
+    """A cycle already closed, and what its ledger re-check found."""
+
+    message: str
+    ledger: GateResult
+    docs_dir: Path | None
+
+    @property
+    def blocked(self) -> bool:
+        """The closed ledger no longer adds up: someone must look before anything runs."""
+        return not self.ledger.success
+
+
+def closed_cycle(
+    con: duckdb.DuckDBPyConnection, cycle: date, docs_dir: Path | None = None
+) -> ClosedCycle | None:
+    """The cycle's closed invoices with the ledger_integrity gate run again over the
+    whole ledger (so an invoice edited since its close is still caught), or None when
+    the cycle is open (also on a new warehouse, whose ledger dbt has not created yet)."""
+    if not con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'ledger' and table_name = 'invoices'"
+    ).fetchall()[0][0]:
+        return None
+    ((count, first, last),) = con.execute(
+        "select count(*), min(invoice_no), max(invoice_no) from ledger.invoices "
+        "where cycle_date = ?",
+        [cycle],
+    ).fetchall()
+    if not count:
+        return None
+    ledger = validate_ledger(con, docs_dir)
+    closed = f"cycle {cycle} is already closed ({count:,} invoices, {first} to {last})"
+    if ledger.success:
+        message = (
+            f"{closed}; nothing was run. A closed cycle is never billed again: corrections "
+            "go on the next cycle's invoices or credit notes. To write its exports or "
+            "statements again, materialize those assets for this partition. "
+            f"Its ledger was checked again: {ledger.describe()}."
+        )
+    else:
+        message = (
+            f"BLOCKED by ledger_integrity: {closed}, and the ledger no longer adds up; "
+            f"nothing was run. {ledger.describe()}"
+        )
+    return ClosedCycle(message, ledger, docs_dir)

@@ -31,6 +31,7 @@ from connectors.contract import ENTITIES
 from connectors.ingest import IngestReport, ingest_inbox
 from connectors.warehouse import connect
 from orchestration.cycles import (
+    closed_cycle,
     cycle_days_in_use,
     parse_cycle,
     register_cycles,
@@ -82,13 +83,24 @@ def _ingest(cablebill: CablebillHome) -> tuple[IngestReport, dict]:
 
 def _refuse_unless_open(cablebill: CablebillHome, key: str) -> None:
     """Stop a bill run at its first step, with a message ops can act on, when its
-    partition is not a cycle. (A closed cycle runs again and changes nothing; its
-    ledger_integrity gate checks the closed invoices.)"""
+    partition is not a cycle or the cycle is already closed. A closed cycle's ledger
+    is checked again first, so an invoice edited since its close is reported."""
     try:
         cycle = parse_cycle(key)
     except ValueError as error:
         raise Failure(description=str(error), allow_retries=False) from None
-    log.info("ingest: cycle %s", cycle)
+    docs = cablebill.quality_dir(key)
+    if not cablebill.warehouse.exists():
+        return
+    with cablebill.read_warehouse() as con:
+        closed = closed_cycle(con, cycle, docs)
+    if closed:
+        (log.error if closed.blocked else log.warning)("ingest: %s", closed.message)
+        raise Failure(
+            description=closed.message,
+            metadata={"data_docs": MetadataValue.path(str(docs / "index.html"))},
+            allow_retries=False,
+        )
 
 
 @multi_asset(
@@ -96,7 +108,7 @@ def _refuse_unless_open(cablebill: CablebillHome, key: str) -> None:
 )
 def ingest(context, cablebill: CablebillHome):
     """Load every new delivery in the inbox; deliveries already loaded are skipped.
-    A bill run of a partition that is no cycle stops here."""
+    A bill run of a partition that is no cycle, or of a closed cycle, stops here."""
     _refuse_unless_open(cablebill, context.partition_key)
     _, summary = _ingest(cablebill)
     for spec in SPECS:

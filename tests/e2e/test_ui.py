@@ -1,6 +1,6 @@
 """The Dagster UI as ops use it: `dagster dev` on a free loopback port, a preview and
 then a finalise run of one cycle launched through the GraphQL API, a second finalise
-that changes nothing, and the UI checked in Debian's Chromium driven by Playwright
+refused with a message, and the UI checked in Debian's Chromium driven by Playwright
 (screenshots in the test's folder; CABLEBILL_SCREENSHOTS=<folder> keeps them)."""
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def _run(client: DagsterGraphQLClient, job: str, **options) -> tuple[str, Dagste
     raise AssertionError(f"{job} run {run_id} did not finish")
 
 
-def test_preview_then_finalise_through_graphql_and_a_second_finalise_changes_nothing(ui):
+def test_preview_then_finalise_through_graphql_and_a_second_finalise_is_refused(ui):
     client = DagsterGraphQLClient("127.0.0.1", port_number=ui["port"])
     _, preview = _run(client, "bill_run_preview")
     assert preview == DagsterRunStatus.SUCCESS
@@ -154,9 +154,15 @@ def test_preview_then_finalise_through_graphql_and_a_second_finalise_changes_not
     statements = sorted(p.name for p in (ui["home"] / "statements" / CYCLE).iterdir())
     assert statements == ["INV-2026-00000001.html", "INV-2026-00000002.html"]  # no PDF
 
-    # finalising again changes nothing: the same invoices, no new numbers
-    _, again = _run(client, "bill_run", run_config=no_pdf)
-    assert again == DagsterRunStatus.SUCCESS
+    again, refused = _run(client, "bill_run", run_config=no_pdf)
+    assert refused == DagsterRunStatus.FAILURE
+    with DagsterInstance.from_config(str(ui["dagster_home"])) as instance:
+        failures = [
+            e.dagster_event.step_failure_data.error.message
+            for e in instance.all_logs(again)
+            if e.dagster_event and e.dagster_event.is_step_failure
+        ]
+    assert any("cycle 2026-11-01 is already closed (2 invoices" in f for f in failures), failures
     assert (exports / "invoices.csv").read_text(encoding="utf-8").count("\n") == 3
 
 
@@ -183,6 +189,7 @@ def test_the_ui_shows_the_bill_run_graph_and_the_last_runs(ui):
         page.goto(f"{base}/runs")
         expect(page.get_by_text("bill_run_preview").first).to_be_visible(timeout=60_000)
         expect(page.get_by_text("Success").first).to_be_visible()
+        expect(page.get_by_text("Failure").first).to_be_visible()
         page.screenshot(path=shots / "ui-runs.png")
         browser.close()
     assert (shots / "ui-bill-run-graph.png").stat().st_size > 10_000
