@@ -16,7 +16,7 @@ RUNTIME_DEBS := fonts-nanum
 TEST_DEBS := poppler-utils chromium postgresql
 DBT := cd dbt_project && CABLEBILL_WAREHOUSE=target/parse.duckdb ../$(BIN)/dbt
 
-.PHONY: install debs test-debs parse demo test lint ui bench-statements clean
+.PHONY: install debs test-debs parse demo test lint ui bench bench-statements clean
 
 # apt-get only what is missing, so that an installed machine needs no network.
 define apt_install
@@ -64,6 +64,14 @@ ui: parse
 	DAGSTER_HOME=$(abspath $(DEMO_HOME))/dagster CABLEBILL_HOME=$(abspath $(DEMO_HOME)) \
 	CABLEBILL_INBOX=$(abspath $(DEMO_HOME))/inbox CABLEBILL_WAREHOUSE=$(abspath $(DEMO_HOME))/warehouse.duckdb \
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+# The bill run at scale, stage by stage, against a bare DuckDB floor: SCALE=small
+# (10,000 accounts, about 1M usage events; under 5 minutes), medium (100,000) or full
+# (1,000,000 accounts, about 100M events). The data set is generated once into .bench/data;
+# docs/benchmarks.md has the figures and the plot.
+SCALE ?= full
+bench: parse
+	$(BIN)/cablebill bench --scale $(SCALE) --root .bench --plot .bench/benchmarks.png
 
 # Statements per second per core (HTML, PDF) and a whole cycle, on 10,000 generated
 # accounts billed once into .bench/statements (docs/statements.md has the figures).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -67,13 +68,19 @@ def _raw_ddl(entity: Entity) -> str:
     )
 
 
+def memory_limit() -> str:
+    """What DuckDB may hold in memory before it spills to disk, per connection (dbt's
+    profile reads the same variable): a full base stays within a few GiB."""
+    return os.environ.get("CABLEBILL_DUCKDB_MEMORY_LIMIT", "3GB")
+
+
 def connect(path: Path, operator_timezone: str) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, creating the connector-owned tables when missing.
 
     Timestamps without an offset are read in `operator_timezone`.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config={"memory_limit": memory_limit()})
     con.execute(f"set TimeZone = '{operator_timezone}'")
     con.execute(_LEDGER)
     for entity in ENTITIES:

@@ -55,6 +55,7 @@ class BillRunResult:
     log_path: Path | None = None
     gates: list[Gate] = field(default_factory=list)
     quality_dir: Path | None = None
+    run_id: str | None = None
 
     @property
     def title(self) -> str:
@@ -111,11 +112,13 @@ def _execute(
     settings,
     overrides=None,
     ops_config: dict | None = None,
+    without: tuple[str, ...] = (),
 ):
     """Run a job of the definitions for one partition, in this process, its stdout
     (dbt's log) in `<home>/logs/<log_name>`; settings and gate overrides go in tags,
-    `ops_config` ({op: config}) in the run config."""
-    from dagster import DagsterInstance
+    `ops_config` ({op: config}) in the run config; the assets named in `without`
+    (and what depends on them) are left out."""
+    from dagster import AssetSelection, DagsterInstance
 
     from orchestration.definitions import defs
 
@@ -124,13 +127,20 @@ def _execute(
             instance.add_dynamic_partitions(partitions.name, [key])
         log_path = home / "logs" / log_name
         log_path.parent.mkdir(exist_ok=True)
+        job = defs.resolve_job_def(job_name)
+        selection = None
+        if without:
+            left_out = AssetSelection.assets(*without).downstream()
+            selection = list((AssetSelection.all() - left_out).resolve(job.asset_layer.asset_graph))
+            selection = [k for k in selection if k in job.asset_layer.executable_asset_keys]
         with log_path.open("w") as log_file, contextlib.redirect_stdout(log_file):
-            result = defs.resolve_job_def(job_name).execute_in_process(
+            result = job.execute_in_process(
                 instance=instance,
                 partition_key=key,
                 run_config=_run_config(ops_config),
                 tags=_tags(settings, overrides),
                 raise_on_error=False,
+                asset_selection=selection,
             )
     errors = [
         f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
@@ -210,11 +220,13 @@ def run_bill_cycle(
     settings: dict | None = None,
     overrides: dict[str, str] | None = None,
     pdf: bool = True,
+    statements: bool = True,
 ) -> BillRunResult:
     """Run the cycle's bill run; a preview stops at the gated drafts. `settings`
     override billing settings for this run and `overrides` ({gate: reason}) let
     anomaly gates pass (both recorded as run tags, the overrides also in the ledger);
-    `pdf` False renders HTML statements only."""
+    `pdf` False renders HTML statements only; `statements` False leaves them out (the
+    benchmark times them on their own)."""
     configure_environment(home, inbox)
     ensure_manifest()
     from orchestration.partitions import bill_cycles
@@ -228,7 +240,8 @@ def run_bill_cycle(
         f"bill-run-{key}.log",
         settings,
         overrides,
-        ops_config=None if preview else {"statements": {"pdf": pdf}},
+        ops_config=None if preview or not statements else {"statements": {"pdf": pdf}},
+        without=() if statements else ("statements",),
     )
     outcome = BillRunResult(
         key,
@@ -237,6 +250,7 @@ def run_bill_cycle(
         log_path=log_path,
         gates=[_gate(e) for e in result.get_asset_check_evaluations()],
         quality_dir=home / "quality" / key,
+        run_id=result.run_id,
     )
     if not result.success:
         outcome.errors = errors

@@ -54,6 +54,21 @@ def _parser() -> argparse.ArgumentParser:
         help="mean data-usage records per internet account and period",
     )
 
+    scale = sub.add_parser(
+        "bench",
+        help="the bill run at scale, stage by stage, against a bare DuckDB floor "
+        "(docs/benchmarks.md)",
+    )
+    scale.add_argument(
+        "--scale", choices=("small", "medium", "full", "full-accounts"), default="full"
+    )
+    scale.add_argument(
+        "--root", type=Path, default=Path(".bench"), help="generated data is kept here"
+    )
+    scale.add_argument(
+        "--plot", type=Path, help="then draw every scale measured so far into this PNG"
+    )
+
     bench = sub.add_parser(
         "bench-statements",
         help="measure statement rendering (HTML and PDF per core, a whole cycle) "
@@ -159,8 +174,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "dismiss":
         return _dismiss(args)
+    if args.command == "bench":
+        from orchestration.benchmarks.bill_run import bench_bill_run, table
+        from orchestration.benchmarks.plot import plot
+
+        print(table(bench_bill_run(args.root, args.scale)))
+        if args.plot:
+            print(f"plot: {plot(args.root / 'results', args.plot)}")
+        return 0
     if args.command == "bench-statements":
-        from orchestration.benchmarks import bench_statements
+        from orchestration.benchmarks.statements import bench_statements
 
         results = bench_statements(args.home, args.accounts, args.cycle, args.repeat)
         for name, value in results.items():

@@ -13,6 +13,7 @@ import duckdb
 import yaml
 from dagster import ConfigurableResource, EnvVar
 
+from connectors.warehouse import memory_limit
 from invoice_renderer.etax import Supplier
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -49,7 +50,9 @@ class CablebillHome(ConfigurableResource):
 
     def read_warehouse(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection, for steps that only read the marts."""
-        return duckdb.connect(str(self.warehouse), read_only=True)
+        return duckdb.connect(
+            str(self.warehouse), read_only=True, config={"memory_limit": memory_limit()}
+        )
 
     def exports_dir(self, cycle: str) -> Path:
         return self.home_dir / "exports" / cycle

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from datetime import datetime
 from pathlib import Path
+
+import duckdb
+import pyarrow as pa
 
 from connectors.contract import entity as contract_entity
 from connectors.manifest import MANIFEST, sha256_of
@@ -28,13 +32,34 @@ class DeliveryWriter:
             writer.writerow(columns)
             self._files[name], self._writers[name] = fh, writer
             self._rows[name], self._columns[name] = 0, columns
+        self._duckdb: duckdb.DuckDBPyConnection | None = None
 
     def write(self, entity: str, rows: list[dict]) -> None:
         columns = self._columns[entity]
         self._writers[entity].writerows([_text(row.get(c)) for c in columns] for row in rows)
         self._rows[entity] += len(rows)
 
+    def write_table(self, entity: str, table: pa.Table) -> None:
+        """Append rows built as Arrow columns (every contract column, in any order);
+        DuckDB writes them, several times faster than row by row, times in the
+        delivery's zone."""
+        if self._duckdb is None:
+            self._duckdb = duckdb.connect()
+            self._duckdb.execute(f"set TimeZone = '{self.extracted_at.tzinfo}'")
+        part = self.folder / f".{entity}.part"
+        self._duckdb.register("part", table.select(self._columns[entity]))
+        self._duckdb.execute(f"copy part to '{part}' (format csv, header false)")
+        self._duckdb.unregister("part")
+        fh = self._files[entity]
+        fh.flush()
+        with part.open("rb") as rows:
+            shutil.copyfileobj(rows, fh.buffer)
+        part.unlink()
+        self._rows[entity] += table.num_rows
+
     def close(self) -> Path:
+        if self._duckdb is not None:
+            self._duckdb.close()
         files = {}
         for name, fh in self._files.items():
             fh.close()

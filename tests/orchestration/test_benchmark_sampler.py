@@ -1,0 +1,33 @@
+"""The benchmark's sampler counts the CPU and memory of child processes (dbt's)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from orchestration.benchmarks.sampler import Sampler
+
+BUSY = "import time\nend = time.process_time() + 1.0\nwhile time.process_time() < end: pass"
+HOLD = 'import time\nblock = b"x" * (300 * 2**20)\ntime.sleep(1.0)'
+
+
+def test_a_childs_cpu_seconds_are_counted_and_an_idle_window_has_none():
+    with Sampler(interval=0.05) as sampler:
+        start = time.time()
+        subprocess.run([sys.executable, "-c", BUSY], check=True)
+        busy = sampler.window(start, time.time())
+        start = time.time()
+        time.sleep(0.5)
+        idle = sampler.window(start, time.time())
+    assert 0.9 <= busy.cpu <= busy.wall + 0.2
+    assert idle.cpu < 0.2
+
+
+def test_a_running_childs_memory_is_in_the_peak():
+    with Sampler(interval=0.05) as sampler:
+        start = time.time()
+        subprocess.run([sys.executable, "-c", HOLD], check=True)
+        window = sampler.window(start, time.time())
+    before = sampler.samples[0].rss  # taken as the block began
+    assert window.peak_rss - before > 250 * 2**20
