@@ -48,6 +48,9 @@ class Entity:
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
 
 def _c(name: str, type_: str, required: bool = False, **kw) -> Column:
     return Column(name, type_, required, **kw)

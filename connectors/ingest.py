@@ -11,11 +11,13 @@ import hashlib
 import json
 import logging
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pyarrow as pa
 
 from connectors import pii
 from connectors.contract import FEEDS, PII_CHECKED_TYPES, Entity, entity
@@ -23,13 +25,15 @@ from connectors.errors import DeliveryConflict, DeliveryRejected
 from connectors.manifest import Manifest, read_manifest, sha256_of
 from connectors.readers import ROW_NUMBER, read_file
 from connectors.registration import is_valid_brn
-from connectors.validate import checked_sql, lit, q
-from connectors.warehouse import INGEST_SCHEMA, connect, raw_table
+from connectors.validate import checked_sql, lit, q, sql_type
+from connectors.warehouse import INGEST_SCHEMA, RAW_SCHEMA, connect, raw_table
 
 log = logging.getLogger(__name__)
 
 # cms entities others refer to are checked first.
 _FIRST = ("accounts", "products")
+# Rows typed and checked at a time: a file of any size is validated in bounded memory.
+CHUNK_ROWS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,12 @@ def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
 
 
 def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
-    """Validate one file into `checked_<entity>`, load its good rows; (good, quarantined)."""
+    """Validate one file chunk by chunk, load its good rows; (good, quarantined).
+
+    A chunk of at most CHUNK_ROWS rows is typed and checked at a time, so a file of
+    any size is validated in bounded memory. Keys seen in earlier chunks are kept in
+    `keys_<entity>` so that a key repeated anywhere in the file is caught.
+    """
     read = read_file(manifest.path / mf.name, mf.format, manifest.feed, manifest.delivery_id)
     missing = [c for c in ent.required if c not in read.columns]
     if missing:
@@ -191,14 +200,27 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
             f"{mf.name} lacks required column(s) {', '.join(missing)}",
             mf.name,
         )
-    incoming = f"incoming_{ent.name}"
+    incoming, checked, keys = f"incoming_{ent.name}", f"checked_{ent.name}", f"keys_{ent.name}"
+    key_cols = ", ".join(f"t_{k} {sql_type(ent.column(k))}" for k in ent.key)
+    con.execute(f"create or replace temp table {keys} ({key_cols}, first_row bigint)")
     cols = ", ".join(f"{q(c)} varchar" for c in read.columns)
-    con.execute(f"create or replace temp table {incoming} ({cols}, {ROW_NUMBER} bigint)")
-    for batch in read.batches:
-        con.register("_batch", batch)
-        con.execute(f"insert into {incoming} by name select * from _batch")
-        con.unregister("_batch")
-    rows = con.execute(f"select count(*) from {incoming}").fetchone()[0] + len(read.malformed)
+    rows = good = bad = 0
+    for chunk in _chunks(read.batches):
+        con.execute(f"create or replace temp table {incoming} ({cols}, {ROW_NUMBER} bigint)")
+        con.register("_chunk", chunk)
+        con.execute(f"insert into {incoming} by name select * from _chunk")
+        con.unregister("_chunk")
+        rows += chunk.num_rows
+        con.execute(
+            f"create or replace temp table {checked} as {checked_sql(ent, incoming, read.columns)}"
+        )
+        _flag_pii(con, ent, incoming, checked, read.columns)
+        _flag_python_checks(con, ent, checked)
+        _flag_duplicates(con, ent, checked, keys)
+        _flag_references(con, manifest, ent, checked)
+        good += _insert_good(con, manifest, ent, checked)
+        bad += _quarantine(con, manifest, mf.name, ent, checked, read.columns)
+    rows += len(read.malformed)
     if rows != mf.rows:
         raise DeliveryRejected(
             manifest.feed,
@@ -207,16 +229,29 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
             f"{mf.name} has {rows} rows, the manifest says {mf.rows}",
             mf.name,
         )
+    bad += _quarantine_malformed(con, manifest, mf.name, ent, read.malformed)
+    for table in (incoming, checked, keys):
+        con.execute(f"drop table if exists {table}")
+    return good, bad
 
-    checked = f"checked_{ent.name}"
-    con.execute(
-        f"create or replace temp table {checked} as {checked_sql(ent, incoming, read.columns)}"
-    )
-    _flag_pii(con, ent, incoming, checked, read.columns)
-    _flag_python_checks(con, ent, checked)
-    _flag_duplicates(con, ent, checked)
-    _flag_references(con, ent, checked)
 
+def _chunks(batches) -> Iterator[pa.Table]:
+    """The batches regrouped into tables of CHUNK_ROWS rows (the last one fewer), in
+    file order."""
+    pending, count = [], 0
+    for batch in batches:
+        pending.append(batch)
+        count += batch.num_rows
+        while count >= CHUNK_ROWS:
+            table = pa.Table.from_batches(pending)
+            yield table.slice(0, CHUNK_ROWS)
+            rest = table.slice(CHUNK_ROWS)
+            pending, count = rest.to_batches(), rest.num_rows
+    if count:
+        yield pa.Table.from_batches(pending)
+
+
+def _insert_good(con, manifest: Manifest, ent: Entity, checked: str) -> int:
     col_list = ", ".join(q(c.name) for c in ent.columns)
     typed_list = ", ".join(f"t_{c.name}" for c in ent.columns)
     con.execute(
@@ -225,9 +260,7 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
         f"where _reason is null order by _row_number",
         [manifest.delivery_id, manifest.extracted_at],
     )
-    good = con.execute(f"select count(*) from {checked} where _reason is null").fetchone()[0]
-    bad = _quarantine(con, manifest, mf.name, ent, checked, read)
-    return good, bad
+    return con.execute(f"select count(*) from {checked} where _reason is null").fetchone()[0]
 
 
 def _flag(con, checked: str, flags: list[tuple[int, str, str]]) -> None:
@@ -290,50 +323,72 @@ def _flag_python_checks(con, ent: Entity, checked: str) -> None:
     )
 
 
-def _flag_duplicates(con, ent: Entity, checked: str) -> None:
-    keys = ", ".join(f"t_{k}" for k in ent.key)
+def _flag_duplicates(con, ent: Entity, checked: str, keys: str) -> None:
+    """A key seen earlier in the file (an earlier chunk, or earlier in this one) repeats
+    that first row; the chunk's first occurrences join the keys seen."""
+    detail = f"'key ({', '.join(ent.key)}) repeats row '"
+    t_keys = [f"t_{k}" for k in ent.key]
     con.execute(f"""
-        update {checked} set _reason = 'duplicate_key',
-            _detail = 'key ({", ".join(ent.key)}) repeats row ' || d.first_row
+        update {checked} set _reason = 'duplicate_key', _detail = {detail} || k.first_row
+        from {keys} k
+        where {" and ".join(f"{checked}.{t} = k.{t}" for t in t_keys)}
+            and {checked}._reason is null
+    """)
+    con.execute(f"""
+        update {checked} set _reason = 'duplicate_key', _detail = {detail} || d.first_row
         from (
             select _row_number as n, min(_row_number) over w as first_row,
                    row_number() over (w order by _row_number) as occurrence
             from {checked} where _reason is null
-            window w as (partition by {keys})
+            window w as (partition by {", ".join(t_keys)})
         ) d
         where {checked}._row_number = d.n and d.occurrence > 1
     """)
+    con.execute(
+        f"insert into {keys} select {', '.join(t_keys)}, _row_number from {checked} "
+        f"where _reason is null"
+    )
 
 
-def _flag_references(con, ent: Entity, checked: str) -> None:
-    """Within a cms snapshot: references to accounts and products of the same snapshot."""
+def _flag_references(con, manifest: Manifest, ent: Entity, checked: str) -> None:
+    """Within a cms snapshot: references to accounts and products of the same snapshot
+    (checked and loaded first, so the snapshot's good rows are in the raw tables)."""
     for column, target, target_key, reason in (
         (ent.account_ref, "accounts", "account_id", "unknown_account"),
         (ent.product_ref, "products", "product_code", "unknown_product"),
     ):
         if column:
-            con.execute(f"""
+            con.execute(
+                f"""
                 update {checked} set _reason = '{reason}',
                     _detail = '{column}: ' || t_{column} || ' is not in this snapshot''s {target}'
                 where _reason is null and t_{column} not in (
-                    select t_{target_key} from checked_{target} where _reason is null)
-            """)
+                    select {target_key} from {RAW_SCHEMA}.{target} where _delivery_id = ?)
+                """,
+                [manifest.delivery_id],
+            )
 
 
-def _quarantine(con, manifest: Manifest, file: str, ent: Entity, checked: str, read) -> int:
+def _quarantine(con, manifest: Manifest, file: str, ent: Entity, checked: str, columns) -> int:
+    """Record the chunk's flagged rows, each with its masked text as JSON."""
     known = {c.name for c in ent.columns}
-    fields = [f"{q(c)} := {q(c)}" for c in read.columns if c in known]
-    if any(c not in known for c in read.columns):
+    fields = [f"{q(c)} := {q(c)}" for c in columns if c in known]
+    if any(c not in known for c in columns):
         fields.append("_extra := _extra")
     row_json = f"to_json(struct_pack({', '.join(fields)}))"
-    rows = [
-        (n, reason, detail, text)
-        for n, reason, detail, text in con.execute(
-            f"select _row_number, _reason, _detail, {row_json} from {checked} "
-            f"where _reason is not null order by _row_number"
-        ).fetchall()
-    ]
-    rows += [(m.row_number, "malformed_row", m.detail, m.text) for m in read.malformed]
+    rows = con.execute(
+        f"select _row_number, _reason, _detail, {row_json} from {checked} "
+        f"where _reason is not null order by _row_number"
+    ).fetchall()
+    return _record_quarantine(con, manifest, file, ent, rows)
+
+
+def _quarantine_malformed(con, manifest: Manifest, file: str, ent: Entity, malformed) -> int:
+    rows = [(m.row_number, "malformed_row", m.detail, m.text) for m in malformed]
+    return _record_quarantine(con, manifest, file, ent, rows)
+
+
+def _record_quarantine(con, manifest: Manifest, file: str, ent: Entity, rows) -> int:
     if not rows:
         return 0
     con.executemany(
@@ -366,11 +421,13 @@ def _quarantine(con, manifest: Manifest, file: str, ent: Entity, checked: str, r
 
 
 def _land(con, ent: Entity, manifest: Manifest, staging: Path) -> None:
+    """The delivery's good rows as Parquet, in file order (they were appended in it,
+    and DuckDB's COPY keeps insertion order)."""
     target = staging / ent.feed / ent.name / f"delivery_id={manifest.delivery_id}"
     target.mkdir(parents=True, exist_ok=True)
     con.execute(
         f"copy (select * exclude (_delivery_id) from {raw_table(ent)} "
-        f"where _delivery_id = {lit(manifest.delivery_id)} order by _row_number) "
+        f"where _delivery_id = {lit(manifest.delivery_id)}) "
         f"to '{target / 'data.parquet'}' (format parquet)"
     )
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from connectors import ingest
 from connectors.ingest import ingest_inbox
 from tests.deliveries import account, csv_bytes, product, subscription, write_delivery
 
@@ -39,7 +41,11 @@ def _cms(inbox: Path, accounts=None, products=None, subscriptions=None):
     )
 
 
-def test_each_bad_row_gets_its_reason_and_the_good_rows_load(inbox, home):
+@pytest.mark.parametrize("chunk_rows", [ingest.CHUNK_ROWS, 2, 3])
+def test_each_bad_row_gets_its_reason_and_the_good_rows_load(inbox, home, chunk_rows, monkeypatch):
+    """The same reasons whether a file is checked in one chunk or a few rows at a time
+    (a key repeated from an earlier chunk, a reference to an account of one)."""
+    monkeypatch.setattr(ingest, "CHUNK_ROWS", chunk_rows)
     _cms(
         inbox,
         accounts=[
