@@ -59,9 +59,10 @@ rentals as (
         products.price as unit_price,
         {{ to_minor('products.price', 'billed.minor_scale') }} as full_charge_minor,
         bill_cycle.days_in_period,
-        count(*) as active_days,
+        sum(rental_days.days) as active_days,
         min(rental_days.service_date) as service_from,
-        {{ shift_date('day', 1, 'max(rental_days.service_date)') }} as service_to,
+        max({{ shift_date('day', 'rental_days.days', 'rental_days.service_date') }})
+            as service_to,
         rental_days.device_serial as source_ref
     from {{ ref('int_device_rental_days') }} as rental_days
     inner join {{ ref('int_products_at_period_start') }} as products

@@ -1,6 +1,6 @@
-{#- One row per rented device of a billed account and day of the period it is held
-    (rented_from inclusive, returned_at exclusive). Rental accrues during
-    suspensions. -#}
+{#- One row per rented device of a billed account and segment of the period it is
+    held (rented_from inclusive, returned_at exclusive): the segment's first day and
+    its days. Rental accrues during suspensions. -#}
 select
     'D:' || devices.device_serial || ':'
     || cast(devices.rented_from as {{ dbt.type_string() }}) as line_key,
@@ -8,11 +8,13 @@ select
     devices.account_id,
     devices.rental_product_code as product_code,
     devices.rented_from,
-    period_days.service_date
+    segments.service_date,
+    segments.days
 from {{ ref('stg_cms__devices') }} as devices
 inner join {{ ref('int_accounts_billed') }} as billed
     on devices.account_id = billed.account_id
-inner join {{ ref('int_bill_cycle_days') }} as period_days
+inner join {{ ref('int_service_segments') }} as segments
     on
-        devices.rented_from <= period_days.service_date
-        and (devices.returned_at is null or devices.returned_at > period_days.service_date)
+        devices.account_id = segments.account_id
+        and devices.rented_from <= segments.service_date
+        and (devices.returned_at is null or devices.returned_at > segments.service_date)

@@ -78,7 +78,7 @@ line_promotions as (
                         from {{ ref('int_subscription_service_days') }} as held
                         where
                             held.account_id = line_days.account_id
-                            and held.service_date = line_days.service_date
+                            and {{ in_segment('line_days.service_date', 'held') }}
                             and ';'
                             || promotions.requires
                             || ';' like '%;'
@@ -106,18 +106,20 @@ required_products as (
 
 ),
 
-{# A bundle applies on the days the account holds every required product. #}
+{# A bundle applies on the days the account holds every required product (a line
+    billed once, on a day inside a segment, takes the segment's). #}
 bundle_days as (
 
     select
         held.account_id,
         held.service_date,
+        held.days,
         required_products.promo_code
     from {{ ref('int_subscription_service_days') }} as held
     inner join required_products
         on held.product_code = required_products.product_code
     group by
-        held.account_id, held.service_date, required_products.promo_code,
+        held.account_id, held.service_date, held.days, required_products.promo_code,
         required_products.required_count
     having count(distinct held.product_code) = required_products.required_count
 
@@ -142,7 +144,7 @@ bundles as (
     inner join line_days
         on
             bundle_days.account_id = line_days.account_id
-            and bundle_days.service_date = line_days.service_date
+            and {{ in_segment('line_days.service_date', 'bundle_days') }}
             {# the bundle discounts the line of `applies_to`, else its first required product #}
             and line_days.product_code = coalesce(
                 promotions.applies_to, {{ dbt.split_part('promotions.requires', "';'", 1) }}

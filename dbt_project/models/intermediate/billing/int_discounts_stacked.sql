@@ -3,7 +3,8 @@
     C: a percent of what is left, an amount (its per-period value spread over the
     period's days) capped at what is left. To stay in exact decimals every day is
     scaled by N (days in the period): a day's share of C is C, of an amount V is V.
-    Each discount's period total is then sum / N, rounded half up once. -#}
+    The stack is computed once per segment (its days are alike) and counts `days`
+    times. Each discount's period total is then sum / N, rounded half up once. -#}
 with recursive
 
 active as (
@@ -12,6 +13,7 @@ active as (
         discounts.*,
         line_days.full_charge_minor,
         line_days.days_in_period,
+        line_days.days,
         {{ to_minor('coalesce(discounts.period_amount, 0)', 'billed.minor_scale') }}
             as period_amount_minor
     from {{ ref('int_discounts_active') }} as discounts
@@ -24,11 +26,14 @@ active as (
 
 ),
 
-stack (line_key, service_date, stack_position, discount_key, left_scaled, discount_scaled) as (
+stack (
+    line_key, service_date, days, stack_position, discount_key, left_scaled, discount_scaled
+) as (
 
     select distinct
         line_key,
         service_date,
+        days,
         0,
         cast(null as {{ dbt.type_string() }}),
         cast(full_charge_minor as decimal(38, 12)),
@@ -40,6 +45,7 @@ stack (line_key, service_date, stack_position, discount_key, left_scaled, discou
     select
         stack.line_key,
         stack.service_date,
+        stack.days,
         active.stack_position,
         active.discount_key,
         cast(stack.left_scaled - {{ stacked_discount('stack', 'active') }} as decimal(38, 12)),
@@ -56,8 +62,8 @@ stack (line_key, service_date, stack_position, discount_key, left_scaled, discou
 select
     line_key,
     discount_key,
-    count(*) as discounted_days,
-    sum(discount_scaled) as discount_scaled
+    sum(days) as discounted_days,
+    sum(discount_scaled * days) as discount_scaled
 from stack
 where stack_position > 0
 group by line_key, discount_key

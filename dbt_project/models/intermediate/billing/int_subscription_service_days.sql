@@ -1,6 +1,6 @@
-{#- One row per subscription of a billed account and day of the period on which it
-    is subscribed (start inclusive, end exclusive), and whether the account is
-    suspended that day (either kind). -#}
+{#- One row per subscription of a billed account and segment of the period on which
+    it is subscribed (start inclusive, end exclusive): the segment's first day, its
+    days, and whether the account is suspended on them (either kind). -#}
 with subscriptions as (
 
     select
@@ -21,20 +21,22 @@ select
     subscriptions.account_id,
     subscriptions.product_code,
     subscriptions.quantity,
-    period_days.service_date,
+    segments.service_date,
+    segments.days,
     exists(
         select 1
         from {{ ref('stg_cms__suspensions') }} as suspensions
         where
             suspensions.account_id = subscriptions.account_id
-            and suspensions.from_date <= period_days.service_date
-            and (suspensions.to_date is null or period_days.service_date < suspensions.to_date)
+            and suspensions.from_date <= segments.service_date
+            and (suspensions.to_date is null or segments.service_date < suspensions.to_date)
     ) as is_suspended
 from subscriptions
-inner join {{ ref('int_bill_cycle_days') }} as period_days
+inner join {{ ref('int_service_segments') }} as segments
     on
-        subscriptions.start_date <= period_days.service_date
+        subscriptions.account_id = segments.account_id
+        and subscriptions.start_date <= segments.service_date
         and (
             subscriptions.end_date is null
-            or subscriptions.end_date > period_days.service_date
+            or subscriptions.end_date > segments.service_date
         )

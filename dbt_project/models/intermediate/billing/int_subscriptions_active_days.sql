@@ -5,9 +5,10 @@ with active_days as (
 
     select
         service_days.subscription_id,
-        count(*) as active_days,
+        sum(service_days.days) as active_days,
         min(service_days.service_date) as first_active_date,
-        max(service_days.service_date) as last_active_date
+        max({{ shift_date('day', 'service_days.days - 1', 'service_days.service_date') }})
+            as last_active_date
     from {{ ref('int_subscription_service_days') }} as service_days
     inner join {{ ref('int_products_at_period_start') }} as products
         on service_days.product_code = products.product_code
