@@ -13,8 +13,9 @@
     )
 {%- endmacro %}
 
-{% macro deduplicated(feed, table, key) -%}
-    {#- Each event once: the first delivery of an id wins, re-sends are ignored. -#}
+{% macro deduplicated(feed, table, key, where=none) -%}
+    {#- Each event once: the first delivery of an id wins, re-sends are ignored.
+        `where` limits the rows read (and so deduplicated) first. -#}
     select *
     from (
         select
@@ -24,6 +25,9 @@
                 order by _extracted_at, _delivery_id, _row_number
             ) as _occurrence
         from {{ source(feed, table) }}
+        {%- if where %}
+        where {{ where }}
+        {%- endif %}
     ) as numbered
     where _occurrence = 1
 {%- endmacro %}
@@ -86,4 +90,13 @@
     {#- The fiscal period (YYYY-MM, calendar months) a date posts to. -#}
     cast(extract(year from {{ date_column }}) as {{ dbt.type_string() }}) || '-'
     || lpad(cast(extract(month from {{ date_column }}) as {{ dbt.type_string() }}), 2, '0')
+{%- endmacro %}
+
+{% macro data_usage_window() -%}
+    {#- Raw data usage rows a bill run may rate: usage_start in its period or the
+        lookback_cycles periods before it, as constants the engine prunes by. -#}
+    {%- set period_end = "cast('" ~ var('cycle_date') ~ "' as date)" -%}
+    {%- set window_start = shift_date('month', -1 - var('lookback_cycles'), period_end) -%}
+    usage_start >= {{ local_midnight(window_start) }}
+    and usage_start < {{ local_midnight(period_end) }}
 {%- endmacro %}

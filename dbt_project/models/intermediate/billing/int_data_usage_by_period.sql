@@ -1,7 +1,6 @@
 {#- Bytes (down + up) per billed account and service period: this period and the
     lookback_cycles before it, which late records may change (they are rated again
-    and the difference billed). A record belongs to the period of its
-    usage_start's local date. -#}
+    and the difference billed): the records of int_data_usage_records. -#}
 with bill_cycle as (
 
     select * from {{ ref('int_bill_cycle') }}
@@ -17,14 +16,10 @@ records as (
         {{ usage_period_start('usage.usage_date', 'bill_cycle.bill_cycle_day') }}
             as usage_period_start,
         usage.extracted_at
-    from {{ ref('stg_headend__data_usage') }} as usage
+    from {{ ref('int_data_usage_records') }} as usage
     inner join {{ ref('int_accounts_billed') }} as billed
         on usage.account_id = billed.account_id
     cross join bill_cycle
-    where
-        usage.usage_date < bill_cycle.period_end
-        and usage.usage_date
-        >= {{ shift_date('month', -var('lookback_cycles'), 'bill_cycle.period_start') }}
 
 )
 

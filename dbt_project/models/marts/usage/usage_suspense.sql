@@ -1,5 +1,6 @@
 {#- Usage events for accounts billing does not know (yet): held here, counted by
-    the gates, and billed by the first bill run after the account appears. -#}
+    the gates, and billed by the first bill run after the account appears. Data
+    records are those the bill run can still rate (as in int_data_usage_records). -#}
 with events as (
 
     select
@@ -22,9 +23,16 @@ with events as (
         'data_usage' as entity,
         record_id as event_id,
         account_id,
-        usage_date as event_date,
+        {{ local_date('usage_start') }} as event_date,
         cast(null as decimal(18, 2)) as amount
-    from {{ ref('stg_headend__data_usage') }}
+    {# the records of int_data_usage_records, unknown accounts' picked out first #}
+    from (
+        {{ deduplicated(
+            'headend', 'data_usage', 'record_id',
+            where=data_usage_window() ~ ' and account_id not in (select account_id from '
+            ~ ref('stg_cms__accounts') ~ ')'
+        ) }}
+    ) as unknown_accounts_usage
 
 )
 
