@@ -26,7 +26,7 @@ from connectors.manifest import Manifest, read_manifest, sha256_of
 from connectors.readers import ROW_NUMBER, read_file
 from connectors.registration import is_valid_brn
 from connectors.validate import checked_sql, lit, q, sql_type
-from connectors.warehouse import INGEST_SCHEMA, RAW_SCHEMA, connect, raw_table
+from connectors.warehouse import INGEST_SCHEMA, connect, raw_table
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +146,17 @@ def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
         manifest.files,
         key=lambda f: (_FIRST.index(f.entity) if f.entity in _FIRST else len(_FIRST), f.entity),
     )
+    # Rows are checked in `scratch`'s temporary tables, outside the delivery's
+    # transaction: each chunk's tables are freed as soon as they are replaced.
+    scratch = con.cursor()
+    ((zone,),) = con.execute("select current_setting('TimeZone')").fetchall()
+    scratch.execute(f"set TimeZone = {lit(zone)}")
     con.begin()
     try:
         loaded = quarantined = 0
         for mf in files:
             ent = entity(manifest.feed, mf.entity)
-            good, bad = _load_file(con, manifest, mf, ent)
+            good, bad = _load_file(con, scratch, manifest, mf, ent)
             loaded, quarantined = loaded + good, quarantined + bad
             log.info(
                 "%s/%s %s: %d rows loaded, %d quarantined",
@@ -179,16 +184,20 @@ def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
         con.rollback()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        scratch.close()
     _publish(staging, home / "landing", manifest)
     return DeliveryResult(manifest.feed, manifest.delivery_id, "loaded", loaded, quarantined)
 
 
-def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
-    """Validate one file chunk by chunk, load its good rows; (good, quarantined).
+def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
+    """Validate one file chunk by chunk in `scratch`, load its good rows through `con`;
+    (good, quarantined).
 
     A chunk of at most CHUNK_ROWS rows is typed and checked at a time, so a file of
     any size is validated in bounded memory. Keys seen in earlier chunks are kept in
-    `keys_<entity>` so that a key repeated anywhere in the file is caught.
+    `keys_<entity>` so that a key repeated anywhere in the file is caught; those of
+    accounts and products stay for the rest of the delivery, for its references.
     """
     read = read_file(manifest.path / mf.name, mf.format, manifest.feed, manifest.delivery_id)
     missing = [c for c in ent.required if c not in read.columns]
@@ -202,24 +211,24 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
         )
     incoming, checked, keys = f"incoming_{ent.name}", f"checked_{ent.name}", f"keys_{ent.name}"
     key_cols = ", ".join(f"t_{k} {sql_type(ent.column(k))}" for k in ent.key)
-    con.execute(f"create or replace temp table {keys} ({key_cols}, first_row bigint)")
+    scratch.execute(f"create or replace temp table {keys} ({key_cols}, first_row bigint)")
     cols = ", ".join(f"{q(c)} varchar" for c in read.columns)
     rows = good = bad = 0
     for chunk in _chunks(read.batches):
-        con.execute(f"create or replace temp table {incoming} ({cols}, {ROW_NUMBER} bigint)")
-        con.register("_chunk", chunk)
-        con.execute(f"insert into {incoming} by name select * from _chunk")
-        con.unregister("_chunk")
+        scratch.execute(f"create or replace temp table {incoming} ({cols}, {ROW_NUMBER} bigint)")
+        scratch.register("_chunk", chunk)
+        scratch.execute(f"insert into {incoming} by name select * from _chunk")
+        scratch.unregister("_chunk")
         rows += chunk.num_rows
-        con.execute(
+        scratch.execute(
             f"create or replace temp table {checked} as {checked_sql(ent, incoming, read.columns)}"
         )
-        _flag_pii(con, ent, incoming, checked, read.columns)
-        _flag_python_checks(con, ent, checked)
-        _flag_duplicates(con, ent, checked, keys)
-        _flag_references(con, manifest, ent, checked)
-        good += _insert_good(con, manifest, ent, checked)
-        bad += _quarantine(con, manifest, mf.name, ent, checked, read.columns)
+        _flag_pii(scratch, ent, incoming, checked, read.columns)
+        _flag_python_checks(scratch, ent, checked)
+        _flag_duplicates(scratch, ent, checked, keys)
+        _flag_references(scratch, ent, checked)
+        good += _insert_good(con, scratch, manifest, ent, checked)
+        bad += _quarantine(con, scratch, manifest, mf.name, ent, checked, read.columns)
     rows += len(read.malformed)
     if rows != mf.rows:
         raise DeliveryRejected(
@@ -230,8 +239,8 @@ def _load_file(con, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
             mf.name,
         )
     bad += _quarantine_malformed(con, manifest, mf.name, ent, read.malformed)
-    for table in (incoming, checked, keys):
-        con.execute(f"drop table if exists {table}")
+    for table in (incoming, checked) if ent.name in _FIRST else (incoming, checked, keys):
+        scratch.execute(f"drop table if exists {table}")
     return good, bad
 
 
@@ -251,16 +260,22 @@ def _chunks(batches) -> Iterator[pa.Table]:
         yield pa.Table.from_batches(pending)
 
 
-def _insert_good(con, manifest: Manifest, ent: Entity, checked: str) -> int:
+def _insert_good(con, scratch, manifest: Manifest, ent: Entity, checked: str) -> int:
+    """Append the chunk's good rows, typed, to the entity's raw table; their count."""
     col_list = ", ".join(q(c.name) for c in ent.columns)
     typed_list = ", ".join(f"t_{c.name}" for c in ent.columns)
+    good = scratch.sql(
+        f"select {typed_list}, _extra, _row_number from {checked} "
+        f"where _reason is null order by _row_number"
+    ).to_arrow_table()
+    con.register("_good", good)
     con.execute(
         f"insert into {raw_table(ent)} ({col_list}, _extra, _delivery_id, _extracted_at, "
-        f"_row_number) select {typed_list}, _extra, ?, ?, _row_number from {checked} "
-        f"where _reason is null order by _row_number",
+        f"_row_number) select {typed_list}, _extra, ?, ?, _row_number from _good",
         [manifest.delivery_id, manifest.extracted_at],
     )
-    return con.execute(f"select count(*) from {checked} where _reason is null").fetchone()[0]
+    con.unregister("_good")
+    return good.num_rows
 
 
 def _flag(con, checked: str, flags: list[tuple[int, str, str]]) -> None:
@@ -350,33 +365,32 @@ def _flag_duplicates(con, ent: Entity, checked: str, keys: str) -> None:
     )
 
 
-def _flag_references(con, manifest: Manifest, ent: Entity, checked: str) -> None:
+def _flag_references(con, ent: Entity, checked: str) -> None:
     """Within a cms snapshot: references to accounts and products of the same snapshot
-    (checked and loaded first, so the snapshot's good rows are in the raw tables)."""
+    (checked first: the keys of their good rows are in keys_accounts, keys_products)."""
     for column, target, target_key, reason in (
         (ent.account_ref, "accounts", "account_id", "unknown_account"),
         (ent.product_ref, "products", "product_code", "unknown_product"),
     ):
         if column:
-            con.execute(
-                f"""
+            con.execute(f"""
                 update {checked} set _reason = '{reason}',
                     _detail = '{column}: ' || t_{column} || ' is not in this snapshot''s {target}'
-                where _reason is null and t_{column} not in (
-                    select {target_key} from {RAW_SCHEMA}.{target} where _delivery_id = ?)
-                """,
-                [manifest.delivery_id],
-            )
+                where _reason is null
+                    and t_{column} not in (select t_{target_key} from keys_{target})
+            """)
 
 
-def _quarantine(con, manifest: Manifest, file: str, ent: Entity, checked: str, columns) -> int:
+def _quarantine(
+    con, scratch, manifest: Manifest, file: str, ent: Entity, checked: str, columns
+) -> int:
     """Record the chunk's flagged rows, each with its masked text as JSON."""
     known = {c.name for c in ent.columns}
     fields = [f"{q(c)} := {q(c)}" for c in columns if c in known]
     if any(c not in known for c in columns):
         fields.append("_extra := _extra")
     row_json = f"to_json(struct_pack({', '.join(fields)}))"
-    rows = con.execute(
+    rows = scratch.execute(
         f"select _row_number, _reason, _detail, {row_json} from {checked} "
         f"where _reason is not null order by _row_number"
     ).fetchall()
