@@ -7,6 +7,8 @@ file, and writing the same cycle again produces byte-identical files.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +19,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from expectations.exports import ExportedFile
+
+# Rows an export holds in memory at a time (one Parquet row group each).
+BATCH_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -273,7 +278,7 @@ def write_daily_exports(
     """Write what the collections run of `as_of` sent, and its revenue assurance
     report, under `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [_write(con, export, as_of, out_dir) for export in DAILY_EXPORTS]
+    return [write_export(con, export, as_of, out_dir) for export in DAILY_EXPORTS]
 
 
 def exported_files(cycle_date: date, out_dir: Path) -> list[ExportedFile]:
@@ -302,34 +307,50 @@ def write_exports(con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Pat
     """Write every export of `cycle_date` under `out_dir`, the finance reports as of
     its close under `out_dir/reports`."""
     (out_dir / "reports").mkdir(parents=True, exist_ok=True)
-    return [_write(con, export, cycle_date, out_dir) for export in EXPORTS] + [
-        _write(con, report, cycle_date, out_dir / "reports") for report in REPORTS
+    return [write_export(con, export, cycle_date, out_dir) for export in EXPORTS] + [
+        write_export(con, report, cycle_date, out_dir / "reports") for report in REPORTS
     ]
 
 
-def _write(con, export: Export, day: date, out_dir: Path) -> Written:
+def write_export(con, export: Export, day: date, out_dir: Path) -> Written:
+    """Stream one export into its CSV and Parquet files, a batch at a time: memory holds
+    one batch whatever the export's size."""
     columns = ", ".join(
         f'{c} as "{c.upper()}"' if export.upper_case_header else c for c in export.columns
     )
     where = f"where {export.date_column} = $day" if export.date_column else ""
-    table = con.sql(
+    batches = con.sql(
         f"select {columns} from {export.relation} {where} order by {export.order_by}",
         params={"day": day} if export.date_column else None,
-    ).to_arrow_table()
+    ).to_arrow_reader(BATCH_ROWS)
     csv_path, parquet_path = out_dir / f"{export.name}.csv", out_dir / f"{export.name}.parquet"
-    _atomic(
-        csv_path,
-        lambda tmp: pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed")),
-    )
-    _atomic(parquet_path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
-    total = None
-    if export.total_column:
-        column = export.total_column.upper() if export.upper_case_header else export.total_column
-        total = str(pc.sum(table.column(column)).as_py() or 0)
-    return Written(export.name, table.num_rows, total, csv_path, parquet_path)
+    total_column = export.total_column
+    if total_column and export.upper_case_header:
+        total_column = total_column.upper()
+    rows, total = 0, None
+    with (
+        _atomic_path(csv_path) as csv_tmp,
+        _atomic_path(parquet_path) as parquet_tmp,
+        pacsv.CSVWriter(
+            csv_tmp, batches.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+        ) as csv_out,
+        pq.ParquetWriter(parquet_tmp, batches.schema, compression="zstd") as parquet_out,
+    ):
+        for batch in batches:
+            csv_out.write_batch(batch)
+            parquet_out.write_batch(batch)
+            rows += batch.num_rows
+            if total_column:
+                subtotal = pc.sum(batch.column(total_column)).as_py() or 0
+                total = subtotal if total is None else total + subtotal
+    if total_column:
+        total = str(total or 0)
+    return Written(export.name, rows, total, csv_path, parquet_path)
 
 
-def _atomic(path: Path, write) -> None:
+@contextmanager
+def _atomic_path(path: Path) -> Iterator[str]:
+    """A temporary path beside `path`, moved onto it once written without error."""
     tmp = path.with_name(path.name + ".tmp")
-    write(str(tmp))
+    yield str(tmp)
     os.replace(tmp, path)

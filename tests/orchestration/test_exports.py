@@ -1,0 +1,34 @@
+"""Exports are streamed in batches: the files and the total are those of the whole table."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import pyarrow.parquet as pq
+
+from orchestration import exports
+from orchestration.exports import Export, write_export
+
+
+def test_an_export_written_two_rows_at_a_time_holds_every_row_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(exports, "BATCH_ROWS", 2)
+    con = duckdb.connect()
+    con.execute(
+        "create table lines as select * from (values "
+        "(3, 'C', 3.00::decimal(18, 2)), (1, 'A, Ltd', 1.50), (5, 'E', 6.00), "
+        "(2, 'B', 2.00), (4, 'D', 4.00)) as t (line_no, name, amount)"
+    )
+    export = Export("lines", "lines", ("line_no", "name", "amount"), "line_no", "amount", None)
+
+    written = write_export(con, export, date(2026, 11, 1), tmp_path)
+
+    assert (written.rows, written.total) == (5, "16.50")  # 1.50 + 2 + 3 + 4 + 6
+    assert (tmp_path / "lines.csv").read_text() == (
+        '"line_no","name","amount"\n1,"A, Ltd",1.50\n2,"B",2.00\n3,"C",3.00\n4,"D",4.00\n5,"E",6.00\n'
+    )
+    table = pq.read_table(tmp_path / "lines.parquet")
+    amounts = table.column("amount").to_pylist()
+    assert amounts == [Decimal(a) for a in ("1.50", "2", "3", "4", "6")]
+    assert not list(tmp_path.glob("*.tmp"))
