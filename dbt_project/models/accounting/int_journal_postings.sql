@@ -133,6 +133,17 @@ recognitions as (
 
 ),
 
+{# the bill runs so far: an annual part posts with the first one issued on or after
+    its month #}
+bill_runs as (
+
+    select distinct
+        cycle_date,
+        issue_date
+    from invoices
+
+),
+
 recognition_runs as (
 
     select
@@ -147,7 +158,7 @@ recognition_runs as (
         recognitions.part,
         min(runs.cycle_date) as cycle_date
     from recognitions
-    inner join invoices as runs
+    inner join bill_runs as runs
         on recognitions.posting_date <= runs.issue_date
     where recognitions.part <> 0
     group by
