@@ -26,7 +26,8 @@ def test_an_export_written_two_rows_at_a_time_holds_every_row_once(tmp_path, mon
 
     assert (written.rows, written.total) == (5, "16.50")  # 1.50 + 2 + 3 + 4 + 6
     assert (tmp_path / "lines.csv").read_text() == (
-        '"line_no","name","amount"\n1,"A, Ltd",1.50\n2,"B",2.00\n3,"C",3.00\n4,"D",4.00\n5,"E",6.00\n'
+        '"line_no","name","amount"\n1,"A, Ltd",1.50\n2,"B",2.00\n3,"C",3.00\n'
+        '4,"D",4.00\n5,"E",6.00\n'
     )
     table = pq.read_table(tmp_path / "lines.parquet")
     amounts = table.column("amount").to_pylist()
