@@ -100,3 +100,19 @@
     usage_start >= {{ local_midnight(window_start) }}
     and usage_start < {{ local_midnight(period_end) }}
 {%- endmacro %}
+
+{% macro data_usage_records(where=none) -%}
+    {#- Data usage records, each once, with their local usage_date; `where` limits
+        the raw rows read first (data_usage_window(): what a bill run may rate). -#}
+    select
+        record_id,
+        account_id,
+        usage_start,
+        {{ local_date('usage_start') }} as usage_date,
+        usage_end,
+        bytes_down,
+        bytes_up,
+        _delivery_id as delivery_id,
+        _extracted_at as extracted_at
+    from ({{ deduplicated('headend', 'data_usage', 'record_id', where=where) }}) as source
+{%- endmacro %}

@@ -8,20 +8,4 @@
     as long as it repeats the record's usage_start. A view: writing every record
     again would cost more than the one aggregation that reads it. -#}
 {{ config(materialized='view') }}
-with source as (
-
-    {{ deduplicated('headend', 'data_usage', 'record_id', where=data_usage_window()) }}
-
-)
-
-select
-    record_id,
-    account_id,
-    usage_start,
-    {{ local_date('usage_start') }} as usage_date,
-    usage_end,
-    bytes_down,
-    bytes_up,
-    _delivery_id as delivery_id,
-    _extracted_at as extracted_at
-from source
+{{ data_usage_records(where=data_usage_window()) }}

@@ -23,12 +23,11 @@ with events as (
         'data_usage' as entity,
         record_id as event_id,
         account_id,
-        {{ local_date('usage_start') }} as event_date,
+        usage_date as event_date,
         cast(null as decimal(18, 2)) as amount
     {# the records of int_data_usage_records, unknown accounts' picked out first #}
     from (
-        {{ deduplicated(
-            'headend', 'data_usage', 'record_id',
+        {{ data_usage_records(
             where=data_usage_window() ~ ' and account_id not in (select account_id from '
             ~ ref('stg_cms__accounts') ~ ')'
         ) }}
