@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.dbt_manifest import ensure_manifest
+from orchestration import dbt_runner
 from orchestration.settings import OVERRIDES_TAG, SETTINGS_TAG, warehouse_path
 
 # Gate metadata holding the rows each event entity holds in suspense.
@@ -170,7 +170,7 @@ def run_collections(
     """Run the collections of `as_of`: dunning, headend commands, retries, write-offs,
     usage alerts, notices."""
     configure_environment(home, inbox)
-    ensure_manifest()
+    dbt_runner.manifest()
     from orchestration.partitions import collection_days
 
     key = as_of.isoformat()
@@ -228,7 +228,7 @@ def run_bill_cycle(
     `pdf` False renders HTML statements only; `statements` False leaves them out (the
     benchmark times them on their own)."""
     configure_environment(home, inbox)
-    ensure_manifest()
+    dbt_runner.manifest()
     from orchestration.partitions import bill_cycles
 
     key = cycle.isoformat()

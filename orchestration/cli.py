@@ -151,6 +151,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging() -> None:
+    """Progress lines from cablebill's own loggers; every other library stays quiet
+    (a handler on the root logger turns a library's `logging.basicConfig()` into a
+    no-op: snowplow's, imported with dbt, would print each INFO record)."""
+    logging.getLogger().addHandler(logging.NullHandler())
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
     for name in ("cablebill", "connectors", "invoice_renderer"):

@@ -3,7 +3,7 @@
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
 from orchestration.assets.collections import collections
-from orchestration.assets.dbt import accounting_models, billing_models, dbt_resource
+from orchestration.assets.dbt import accounting_models, billing_models
 from orchestration.assets.ingest import ingest, ingest_deliveries
 from orchestration.assets.ledger import ledger_close
 from orchestration.assets.outputs import bill_run_summary, exports, statements
@@ -67,5 +67,5 @@ defs = Definitions(
     jobs=[bill_run, bill_run_preview, collections_daily, ingest_deliveries],
     sensors=[new_deliveries, bill_run_on_cycle_day],
     schedules=[collections_every_day],
-    resources={"cablebill": home_from_env(), "dbt": dbt_resource()},
+    resources={"cablebill": home_from_env()},
 )

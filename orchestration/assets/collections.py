@@ -9,11 +9,11 @@ from pathlib import Path
 
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
-from dagster_dbt import DbtCliResource
 
 from connectors.ingest import ingest_inbox
 from invoice_renderer.notices import write_notices
-from orchestration.assets.dbt import dbt_project
+from orchestration import dbt_runner
+from orchestration.assets.dbt import BUILD_FLAGS
 from orchestration.collections import record_day
 from orchestration.exports import write_daily_exports
 from orchestration.partitions import collection_days
@@ -25,9 +25,7 @@ DAILY = "tag:daily"
 
 
 @asset(partitions_def=collection_days, group_name="collections")
-def collections(
-    context: AssetExecutionContext, cablebill: CablebillHome, dbt: DbtCliResource
-) -> MaterializeResult:
+def collections(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
     """The day's dunning actions, headend commands, payment retries, write-offs,
     usage alerts and notices."""
     day = context.partition_key
@@ -38,20 +36,11 @@ def collections(
     log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
     overrides = json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
     settings = billing_settings() | overrides
-    invocation = dbt.cli(
-        [
-            "build",
-            "--select",
-            DAILY,
-            "--vars",
-            json.dumps(overrides | {"as_of": day}),
-        ],
-        manifest=dbt_project.manifest_path,
-        raise_on_error=False,
-        target_path=dbt_project.project_dir / "target",
-    ).wait()
-    if not invocation.is_successful():
-        raise RuntimeError(f"dbt build failed for collections {day}: {invocation.get_error()}")
+    outcome = dbt_runner.invoke(
+        ["build", "--select", DAILY, "--vars", json.dumps(overrides | {"as_of": day}), *BUILD_FLAGS]
+    )
+    if not outcome.success:
+        raise RuntimeError(f"dbt build failed for collections {day}: {outcome.reason}")
     as_of = date.fromisoformat(day)
     with duckdb.connect(str(cablebill.warehouse)) as con:
         recorded = record_day(con, as_of)

@@ -1,0 +1,192 @@
+"""dbt from Python: the project parsed once per process, every build run on it.
+
+A bill run builds twice (the drafts, then the journal after the close) and the
+collections once a day. Run as `dbt build` subprocesses, each build paid dbt's
+start-up (3-4 s) and, since its vars (the cycle, the run's settings) and its profile
+(the home's warehouse path) differ from the last parse's, a full re-parse of the
+project (10-20 s). Here the project is parsed with no vars and one profile, so that
+partial parsing applies, and builds take their vars when a node is compiled. No
+var() may therefore decide a node's config, refs or tests:
+`tests/orchestration/test_dbt_runner.py` parses with other vars and compares.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.settings import DBT_PROJECT_DIR
+
+# The events that report a node's result; dagster-dbt turns them into asset events.
+RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
+
+FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# What the manifest is parsed from.
+_SOURCES = ("models", "macros", "seeds", "snapshots", "tests", "dbt_project.yml", "profiles.yml")
+
+WAREHOUSE_ENV = "CABLEBILL_WAREHOUSE"
+PARSE_WAREHOUSE = DBT_PROJECT_DIR / "target" / "warehouse.duckdb"
+
+_lock = threading.Lock()
+_manifest = None
+
+
+def project_args(project_dir: Path = DBT_PROJECT_DIR) -> list[str]:
+    """The project, and what every invocation sets: no usage statistics sent, no colours
+    in the run's log."""
+    return [
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+        "--no-send-anonymous-usage-stats",
+        "--no-use-colors",
+    ]
+
+
+def manifest_path() -> Path:
+    return DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def is_stale() -> bool:
+    """True when target/manifest.json is missing or older than any file of the project."""
+    written = manifest_path()
+    if not written.exists():
+        return True
+    built = written.stat().st_mtime
+    for name in _SOURCES:
+        root = DBT_PROJECT_DIR / name
+        paths = [root] if root.is_file() else root.rglob("*")
+        if any(p.stat().st_mtime > built for p in paths if p.is_file()):
+            return True
+    return False
+
+
+def manifest():
+    """The parsed project, parsed on first use in this process; target/manifest.json,
+    which Dagster reads when the definitions load, is rewritten when it is stale."""
+    global _manifest
+    with _lock:
+        if _manifest is None:
+            from dbt.cli.main import dbtRunner
+
+            write = [] if is_stale() else ["--no-write-json"]
+            with parse_profile():
+                result = dbtRunner().invoke(["parse", "--quiet", *write, *project_args()])
+            if not result.success:
+                raise RuntimeError(f"dbt parse failed: {result.exception}")
+            _manifest = result.result
+        return _manifest
+
+
+@contextlib.contextmanager
+def parse_profile():
+    """Parse with the same profile whatever the home: dbt re-parses the whole project
+    when the profile differs from the last parse's, and the warehouse path is part of
+    it. The database name nodes are parsed with is the file's stem, `warehouse` in
+    every home."""
+    saved = os.environ.get(WAREHOUSE_ENV)
+    os.environ[WAREHOUSE_ENV] = str(PARSE_WAREHOUSE)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[WAREHOUSE_ENV]
+        else:
+            os.environ[WAREHOUSE_ENV] = saved
+
+
+@dataclass
+class Outcome:
+    """How a dbt invocation ended: success, the nodes that failed, dbt's exception."""
+
+    success: bool
+    failed: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def reason(self) -> str:
+        if self.failed:
+            return f"failing: {', '.join(self.failed)}"
+        return self.error or "see the log"
+
+
+def invoke(args: Sequence[str], on_event=None) -> Outcome:
+    """Run `dbt <args>` on the parsed project; `on_event(msg)` sees every event."""
+    from dbt.cli.main import dbtRunner
+
+    runner = dbtRunner(manifest=manifest(), callbacks=[on_event] if on_event else [])
+    try:
+        result = runner.invoke([*args, *project_args()])
+    finally:
+        release_warehouse()
+    failed = [
+        r.node.name
+        for r in getattr(result.result, "results", None) or ()
+        if str(r.status) in FAILED_STATUSES
+    ]
+    error = result.exception
+    return Outcome(result.success, failed, f"{type(error).__name__}: {error}" if error else None)
+
+
+def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
+    """Run `dbt <args>` in a child process forked from this one, yielding each node's
+    result as it finishes (the structured event, as dbt's JSON log writes it) and last
+    the Outcome.
+
+    The child inherits the parsed project, so it starts at once, and dbt's Python runs
+    on a core of its own while this process records each result (in Dagster, about as
+    much work again): in one process they would take turns on the interpreter lock.
+    """
+    manifest()
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = context.Process(target=_build, args=(list(args), writer), name="dbt", daemon=True)
+    child.start()
+    writer.close()
+    while True:
+        if reader.poll(0.5):
+            item = reader.recv()
+            if isinstance(item, Outcome):
+                break
+            yield item
+        elif not child.is_alive() and not reader.poll():
+            item = Outcome(False, error=f"dbt stopped with exit code {child.exitcode}")
+            break
+    child.join()
+    yield item
+
+
+def _build(args: list[str], writer) -> None:
+    """The child's part of `stream`: run dbt, send each result and the Outcome."""
+    from dbt_common.events.functions import msg_to_dict
+
+    def on_event(msg) -> None:
+        if msg.info.name in RESULT_EVENTS:
+            writer.send(msg_to_dict(msg))
+
+    try:
+        outcome = invoke(args, on_event)
+    except BaseException as error:  # reported by the parent, which runs the step
+        outcome = Outcome(False, error=f"{type(error).__name__}: {error}")
+    writer.send(outcome)
+    writer.close()
+
+
+def release_warehouse() -> None:
+    """dbt-duckdb keeps its database open for the life of the process: close it, so that
+    the gates, the close and the exports can open the file after a build."""
+    with contextlib.suppress(ImportError):
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        with contextlib.suppress(Exception):  # no environment: nothing is open
+            DuckDBConnectionManager.env().close()
+        DuckDBConnectionManager.close_all_connections()

@@ -1,0 +1,61 @@
+"""dbt runs on a manifest parsed once with no vars: a run's vars must not change it."""
+
+from __future__ import annotations
+
+import json
+
+from orchestration import dbt_runner
+
+
+def _shape(manifest) -> dict:
+    """What parsing decides of each node: its config, what it depends on, its test."""
+    return {
+        unique_id: (
+            json.dumps(node.config.to_dict(), sort_keys=True, default=str),
+            sorted(getattr(node.depends_on, "nodes", ())),
+            json.dumps(getattr(node, "test_metadata", None) and node.test_metadata.kwargs),
+        )
+        for unique_id, node in manifest.nodes.items()
+    }
+
+
+def test_a_runs_vars_do_not_change_what_is_parsed(tmp_path):
+    from dbt.cli.main import dbtRunner
+
+    run_vars = {
+        "cycle_date": "2027-03-01",
+        "as_of": "2027-03-24",
+        "required_feeds": ["cms"],
+        "anomaly_action": "warn",
+        "lookback_cycles": 1,
+    }
+    with dbt_runner.parse_profile():
+        parsed = dbtRunner().invoke(
+            [
+                "parse",
+                "--quiet",
+                "--no-partial-parse",
+                "--target-path",
+                str(tmp_path),
+                "--vars",
+                json.dumps(run_vars),
+                *dbt_runner.project_args(),
+            ]
+        )
+    assert parsed.success, parsed.exception
+    assert _shape(parsed.result) == _shape(dbt_runner.manifest())
+
+
+def test_a_failed_build_names_its_node_in_this_process_and_in_a_forked_one(tmp_path, monkeypatch):
+    """On an empty warehouse the staging view has no raw table to read."""
+    monkeypatch.setenv(dbt_runner.WAREHOUSE_ENV, str(tmp_path / "warehouse.duckdb"))
+    args = ["build", "--select", "stg_cms__accounts", "--exclude-resource-type", "unit_test"]
+    outcome = dbt_runner.invoke(args)
+    assert not outcome.success
+    assert outcome.failed == ["stg_cms__accounts"]
+    *results, streamed = dbt_runner.stream(args)
+    assert [r["data"]["node_info"]["unique_id"] for r in results] == [
+        "model.cablebill.stg_cms__accounts"
+    ]
+    assert results[0]["data"]["status"] == "error"
+    assert streamed == outcome
