@@ -15,7 +15,7 @@ DEMO_ACCOUNTS ?= 5000
 RUNTIME_DEBS := fonts-nanum
 TEST_DEBS := poppler-utils chromium postgresql
 
-.PHONY: install debs test-debs parse demo test lint ui bench bench-statements clean
+.PHONY: install debs test-debs parse demo test test-fast lint ui bench bench-statements clean
 
 # apt-get only what is missing, so that an installed machine needs no network.
 define apt_install
@@ -52,6 +52,11 @@ demo: parse
 
 test: parse lint test-debs
 	$(BIN)/pytest
+
+# The change-and-test loop: lint, the Python unit tests and dbt's unit tests; no
+# end-to-end bill runs (pytest's `slow` marker). `make test` runs everything.
+test-fast: parse lint test-debs
+	$(BIN)/pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .

@@ -151,16 +151,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging() -> None:
-    """Progress lines from cablebill's own loggers; every other library stays quiet
-    (a handler on the root logger turns a library's `logging.basicConfig()` into a
-    no-op: snowplow's, imported with dbt, would print each INFO record)."""
-    logging.getLogger().addHandler(logging.NullHandler())
+    """Progress lines from cablebill's own loggers, to the current stdout; every other
+    library stays quiet (a handler on the root logger turns a library's
+    `logging.basicConfig()` into a no-op: snowplow's, imported with dbt, would print
+    each INFO record). Called again, it replaces its handlers."""
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
     for name in ("cablebill", "connectors", "invoice_renderer"):
         logger = logging.getLogger(name)
         logger.setLevel(logging.INFO)
-        logger.addHandler(handler)
+        logger.handlers = [handler]
         logger.propagate = False
 
 

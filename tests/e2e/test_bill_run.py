@@ -15,6 +15,8 @@ Due date: 2026-11-21 is a Saturday, so 2026-11-23.
 from __future__ import annotations
 
 import hashlib
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -28,7 +30,7 @@ from tests.deliveries import (
     usage_extract,
     write_delivery,
 )
-from tests.e2e import cablebill, read_csv
+from tests.e2e import cablebill, cablebill_process, read_csv
 
 pytestmark = pytest.mark.slow
 
@@ -89,9 +91,44 @@ def _digests(folder: Path) -> dict[str, str]:
     }
 
 
-def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox, home):
+@dataclass
+class Billed:
+    """One small cycle, previewed and then billed, shared by the read-only checks."""
+
+    inbox: Path
+    home: Path
+    preview: subprocess.CompletedProcess
+    exported_by_preview: bool
+    ledger_after_preview: int
+    first: subprocess.CompletedProcess
+
+
+@pytest.fixture(scope="module")
+def billed(tmp_path_factory) -> Billed:
+    root = tmp_path_factory.mktemp("bill-run")
+    inbox, home = root / "inbox", root / "home"
     _inbox(inbox)
-    first = _run(inbox, home)
+    preview = _run(inbox, home, "--preview")
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        ((in_ledger,),) = con.execute("select count(*) from ledger.invoices").fetchall()
+    exported = (home / "exports").exists()
+    return Billed(inbox, home, preview, exported, in_ledger, _run(inbox, home))
+
+
+def test_a_preview_consumes_no_numbers_and_writes_no_exports(billed):
+    preview = billed.preview
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    assert "preview 2026-11-01 done" in preview.stdout
+    assert "invoice total:       34,380.00" in preview.stdout
+    assert not billed.exported_by_preview
+    assert billed.ledger_after_preview == 0
+    assert billed.first.returncode == 0
+    numbers = [r["invoice_no"] for r in read_csv(billed.home / "exports/2026-11-01/invoices.csv")]
+    assert numbers == ["INV-2026-00000001", "INV-2026-00000002"]  # the preview used none
+
+
+def test_a_bill_run_matches_the_hand_computed_bills(billed):
+    first, home = billed.first, billed.home
     assert first.returncode == 0, first.stdout + first.stderr
     assert "accounts billed:     2" in first.stdout
     assert "invoice total:       34,380.00" in first.stdout
@@ -156,8 +193,12 @@ def test_a_bill_run_matches_the_hand_computed_bills_and_reruns_identically(inbox
     assert "Your bill" in a2_html and "₩7,180" in a2_html
     assert (exports / "invoices.parquet").exists()
 
+
+def test_a_closed_cycle_reruns_and_changes_nothing(billed):
+    exports = billed.home / "exports" / "2026-11-01"
+    statements = billed.home / "statements" / "2026-11-01"
     before = _digests(exports) | _digests(statements)
-    second = _run(inbox, home)
+    second = _run(billed.inbox, billed.home)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "bill run 2026-11-01: cycle 2026-11-01 is already closed (2 invoices" in second.stdout
     assert "nothing was run" in second.stdout and "ledger_documents: passed" in second.stdout
@@ -174,21 +215,9 @@ def test_a_failing_run_exits_non_zero_and_says_why(inbox, home):
 
 
 def test_a_missing_inbox_is_a_usage_error(home, tmp_path):
-    result = _run(tmp_path / "nowhere", home)
+    """The installed executable, as a program of its own: exit code 2, the reason."""
+    result = cablebill_process(
+        "run", "--inbox", str(tmp_path / "nowhere"), "--cycle", "2026-11-01", "--home", str(home)
+    )
     assert result.returncode == 2
     assert "does not exist" in result.stderr
-
-
-def test_a_preview_consumes_no_numbers_and_writes_no_exports(inbox, home):
-    _inbox(inbox)
-    preview = _run(inbox, home, "--preview")
-    assert preview.returncode == 0, preview.stdout + preview.stderr
-    assert "preview 2026-11-01 done" in preview.stdout
-    assert "invoice total:       34,380.00" in preview.stdout
-    assert not (home / "exports").exists()
-    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from ledger.invoices").fetchall() == [(0,)]
-
-    assert _run(inbox, home).returncode == 0
-    numbers = [r["invoice_no"] for r in read_csv(home / "exports/2026-11-01/invoices.csv")]
-    assert numbers == ["INV-2026-00000001", "INV-2026-00000002"]  # the preview used none

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e import cablebill, read_csv
+from tests.e2e import cablebill_process, read_csv
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +33,9 @@ LINE_COLUMNS = ("line_type", "product_code", "amount", "discounts_line_no")
 
 @pytest.fixture(scope="module")
 def billed(tmp_path_factory) -> Path:
+    """Billed by the installed executable, as a program of its own."""
     home = tmp_path_factory.mktemp("golden")
-    result = cablebill(
+    result = cablebill_process(
         "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", "2026-11-01", "--home", str(home)
     )
     assert result.returncode == 0, result.stdout + result.stderr
