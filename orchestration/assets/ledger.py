@@ -39,7 +39,7 @@ def ledger_close(context: AssetExecutionContext, cablebill: CablebillHome) -> Ma
     cycle = date.fromisoformat(context.partition_key)
     overrides = json.loads(context.run.tags.get(OVERRIDES_TAG, "{}"))
     with duckdb.connect(str(cablebill.warehouse)) as con:
-        result = close_cycle(con, cycle, overrides, context.run_id)
+        result = close_cycle(con, cycle, overrides, context.run.run_id)
     if result.newly_closed:
         log.info(
             "ledger: closed %s: %d invoices, %s .. %s",
