@@ -37,14 +37,14 @@ _lock = threading.Lock()
 _manifest = None
 
 
-def project_args(project_dir: Path = DBT_PROJECT_DIR) -> list[str]:
+def project_args() -> list[str]:
     """The project, and what every invocation sets: no usage statistics sent, no colours
     in the run's log."""
     return [
         "--project-dir",
-        str(project_dir),
+        str(DBT_PROJECT_DIR),
         "--profiles-dir",
-        str(project_dir),
+        str(DBT_PROJECT_DIR),
         "--no-send-anonymous-usage-stats",
         "--no-use-colors",
     ]
