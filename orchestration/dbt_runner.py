@@ -19,7 +19,6 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR
 
@@ -30,8 +29,9 @@ FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # What the manifest is parsed from.
 _SOURCES = ("models", "macros", "seeds", "snapshots", "tests", "dbt_project.yml", "profiles.yml")
 
+TARGET = DBT_PROJECT_DIR / "target"
 WAREHOUSE_ENV = "CABLEBILL_WAREHOUSE"
-PARSE_WAREHOUSE = DBT_PROJECT_DIR / "target" / "warehouse.duckdb"
+PARSE_WAREHOUSE = TARGET / "warehouse.duckdb"
 
 _lock = threading.Lock()
 _manifest = None
@@ -50,13 +50,9 @@ def project_args() -> list[str]:
     ]
 
 
-def manifest_path() -> Path:
-    return DBT_PROJECT_DIR / "target" / "manifest.json"
-
-
 def is_stale() -> bool:
     """True when target/manifest.json is missing or older than any file of the project."""
-    written = manifest_path()
+    written = TARGET / "manifest.json"
     if not written.exists():
         return True
     built = written.stat().st_mtime
