@@ -38,6 +38,59 @@ class GateResult:
 DOCS_SITE = "cablebill"
 
 
+@dataclass
+class _Validations:
+    """The GX context of one Data Docs folder (a cycle's) and the validations run in
+    it whose pages are not written yet."""
+
+    docs_dir: Path | None
+    context: object
+    unpublished: list = field(default_factory=list)
+
+
+_current: _Validations | None = None
+
+
+def _validations(docs_dir: Path | None) -> _Validations:
+    """The process's GX context for the gates of `docs_dir`: created once and reused
+    by every suite of the run (a context costs a tenth of a second, Great Expectations'
+    import seconds, so it is imported here, not at module load). Only the newest
+    folder's context is kept."""
+    global _current
+    if _current is None or _current.docs_dir != docs_dir:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        if docs_dir is not None:
+            context.add_data_docs_site(
+                DOCS_SITE,
+                {
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(docs_dir),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+        _current = _Validations(docs_dir, context)
+    return _current
+
+
+def publish_docs(docs_dir: Path) -> None:
+    """Write the Data Docs pages of the validations run for `docs_dir` since the last
+    call, and its index, which lists every validation of the folder run in this
+    process. Called once per gate: rendering costs more than validating."""
+    validations = _validations(docs_dir)
+    if validations.unpublished:
+        validations.context.build_data_docs(
+            site_names=[DOCS_SITE], resource_identifiers=validations.unpublished
+        )
+        validations.unpublished = []
+
+
 def run_suite(
     name: str,
     con: duckdb.DuckDBPyConnection,
@@ -48,58 +101,45 @@ def run_suite(
     docs_dir: Path | None = None,
     report: tuple[str, str] | None = None,
 ) -> GateResult:
-    """Validate the rows of `sql` against `expectations` with an ephemeral GX context,
-    rendering the validation as Data Docs under `docs_dir` when given. A failure's
-    sample rows show `id_columns` (what identifies a row, and what explains it);
-    `report` (key column, count column) names counts observed on every row.
-
-    `expectations` are GX expectation objects. Great Expectations is imported here,
-    not at module load, because importing it costs seconds.
-    """
+    """Validate the rows of `sql` against `expectations` (GX expectation objects); with
+    `docs_dir`, the validation goes in that folder's Data Docs at the next
+    `publish_docs`. A failure's sample rows show `id_columns` (what identifies a row,
+    and what explains it); `report` (key column, count column) names counts observed
+    on every row."""
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
 
     frame = con.sql(sql, params=params).df()
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    validations = _validations(docs_dir)
+    context = validations.context
     batch_definition = (
-        context.data_sources.add_pandas(name)
+        context.data_sources.add_or_update_pandas(name)
         .add_dataframe_asset(name)
         .add_batch_definition_whole_dataframe(name)
     )
-    suite = context.suites.add(gx.ExpectationSuite(name=name))
-    for expectation in expectations:
-        suite.add_expectation(expectation)
-    actions = []
-    if docs_dir is not None:
-        context.add_data_docs_site(
-            DOCS_SITE,
-            {
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DOCS_SITE]))
-    checkpoint = context.checkpoints.add(
+    suite = context.suites.add_or_update(gx.ExpectationSuite(name=name, expectations=expectations))
+    checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(
             name=name,
             validation_definitions=[
-                context.validation_definitions.add(
+                context.validation_definitions.add_or_update(
                     gx.ValidationDefinition(name=name, data=batch_definition, suite=suite)
                 )
             ],
-            actions=actions,
+            actions=[],
             result_format={
                 "result_format": "COMPLETE",
                 "unexpected_index_column_names": list(id_columns),
             },
         )
     )
-    (validation,) = checkpoint.run(batch_parameters={"dataframe": frame}).run_results.values()
+    ((identifier, validation),) = checkpoint.run(
+        batch_parameters={"dataframe": frame}
+    ).run_results.items()
+    if docs_dir is not None:
+        validations.unpublished += [identifier, ExpectationSuiteIdentifier(name=name)]
     failures = [
         Failure(
             result.expectation_config.type,

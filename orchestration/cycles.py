@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 from dagster import DagsterInstance
 
-from expectations.gate import GateResult
+from expectations.gate import GateResult, publish_docs
 from expectations.ledger import validate_ledger
 from orchestration.partitions import bill_cycles
 
@@ -84,6 +84,8 @@ def closed_cycle(
     if not count:
         return None
     ledger = validate_ledger(con, docs_dir)
+    if docs_dir is not None:
+        publish_docs(docs_dir)
     closed = f"cycle {cycle} is already closed ({count:,} invoices, {first} to {last})"
     if ledger.success:
         message = (

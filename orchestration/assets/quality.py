@@ -22,7 +22,7 @@ from dagster import (
 from expectations.anomalies import validate_bill_jumps, validate_cycle_totals
 from expectations.exports import validate_exports
 from expectations.feeds import review_quarantine, validate_feeds
-from expectations.gate import GateResult
+from expectations.gate import GateResult, publish_docs
 from expectations.invoice_arithmetic import validate_coverage, validate_invoices
 from expectations.ledger import validate_ledger
 from orchestration.exports import exported_files
@@ -60,7 +60,9 @@ def _result(
     override: str | None = None,
 ):
     """One check result for the suites of a gate, with what each observed. A gate
-    overridden for the run (with `override`, the reason) warns instead of blocking."""
+    overridden for the run (with `override`, the reason) warns instead of blocking.
+    The gate's Data Docs pages are written here, once for all its suites."""
+    publish_docs(cablebill.quality_dir(cycle))
     passed = all(r.success for r in results)
     metadata = {}
     for r in results:
