@@ -10,7 +10,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from connectors.synthetic.generate import generate
 from orchestration.business_calendar import write_seed
 from orchestration.settings import (
     DBT_PROJECT_DIR,
@@ -171,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging()
     if args.command == "generate":
+        from connectors.synthetic.generate import generate
+
         folders = generate(args.out, args.accounts, args.seed, args.cycle, args.usage_records)
         for folder in folders:
             print(f"wrote {folder}")
