@@ -21,6 +21,7 @@ import duckdb
 
 from invoice_renderer.pdf import to_pdf
 from invoice_renderer.statements import (
+    BATCH,
     Statement,
     count_statements,
     render,
@@ -67,12 +68,15 @@ def write_statements(
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Write every statement of the cycle into `out_dir` with `workers` processes
-    (default: one per core; 1 renders in this process); returns how many.
+    (default: one per core; 1 renders in this process, and so does a cycle of one
+    batch, which starting workers would only delay); returns how many.
     `progress(done, total)` is called after each batch."""
     out_dir.mkdir(parents=True, exist_ok=True)
     job = Job(out_dir, operator, pdf)
     total = count_statements(con, cycle_date)
     workers = workers or os.cpu_count() or 1
+    if total <= BATCH:
+        workers = 1
     batches = statements(con, cycle_date)
     done = 0
 

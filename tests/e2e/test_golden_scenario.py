@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from invoice_renderer import parallel, statements
+from orchestration.settings import CablebillHome
 from tests.e2e import cablebill_process, read_csv
 
 pytestmark = pytest.mark.slow
@@ -123,3 +126,20 @@ def test_every_statement_shows_its_invoice_lines_and_totals_in_html_and_pdf(bill
                 assert re.search(re.escape(description) + r" (?:[^₩$]* )?" + shown, html), number
                 assert description.split(" (")[0] in pdf, (number, description)
                 assert _shown(amount, currency) in pdf, (number, amount)
+
+
+def test_statements_rendered_by_worker_processes_are_those_the_run_wrote(
+    billed, tmp_path, monkeypatch
+):
+    """The run renders a cycle of one batch in its own process; a cycle of several
+    batches goes to worker processes, which must write the same bytes."""
+    monkeypatch.setattr(statements, "BATCH", 10)
+    monkeypatch.setattr(parallel, "BATCH", 10)
+    operator = CablebillHome(home=str(billed), inbox=str(GOLDEN / "inbox")).operator
+    with duckdb.connect(str(billed / "warehouse.duckdb"), read_only=True) as con:
+        count = parallel.write_statements(con, date(2026, 11, 1), tmp_path, operator, workers=2)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    run_dir = billed / "statements" / "2026-11-01"
+    assert count == len(list(run_dir.glob("INV-*.html"))) > 10  # several batches
+    assert len(written) == 2 * count  # HTML and PDF
+    assert all((tmp_path / n).read_bytes() == (run_dir / n).read_bytes() for n in written)
