@@ -1,7 +1,9 @@
 """Write a cycle's exports: CSV and Parquet with the same columns and rows.
 
 Files are written to a temporary name and renamed, so a reader never sees half a
-file, and writing the same cycle again produces byte-identical files.
+file, and writing the same cycle again produces byte-identical files. In the CSV,
+text a spreadsheet would run as a formula is written with a leading `'`; the Parquet
+keeps every value as it is.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -22,6 +25,8 @@ from expectations.exports import ExportedFile
 
 # Rows an export holds in memory at a time (one Parquet row group each).
 BATCH_ROWS = 1_000_000
+# Text a spreadsheet reads as a formula (or as the start of one).
+FORMULA_START = r"^[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
@@ -337,7 +342,7 @@ def write_export(con, export: Export, day: date, out_dir: Path) -> Written:
         pq.ParquetWriter(parquet_tmp, batches.schema, compression="zstd") as parquet_out,
     ):
         for batch in batches:
-            csv_out.write_batch(batch)
+            csv_out.write_batch(spreadsheet_safe(batch))
             parquet_out.write_batch(batch)
             rows += batch.num_rows
             if total_column:
@@ -346,6 +351,19 @@ def write_export(con, export: Export, day: date, out_dir: Path) -> Written:
     if total_column:
         total = str(total or 0)
     return Written(export.name, rows, total, csv_path, parquet_path)
+
+
+def spreadsheet_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`batch` with a `'` before every text that begins with `=`, `+`, `-`, `@`, a tab
+    or a carriage return, so that a spreadsheet opening the CSV shows it instead of
+    running it; numbers are left as they are."""
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.match_substring_regex(column, FORMULA_START)
+            column = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from decimal import Decimal
 
@@ -33,3 +34,31 @@ def test_an_export_written_two_rows_at_a_time_holds_every_row_once(tmp_path, mon
     amounts = table.column("amount").to_pylist()
     assert amounts == [Decimal(a) for a in ("1.50", "2", "3", "4", "6")]
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote_in_csv_only(tmp_path):
+    con = duckdb.connect()
+    texts = ["=HYPERLINK(\"x\")", "+82 10", "-1", "@SUM(A1)", "\tA", "\rB", "A=B", None]
+    con.execute(
+        "create table memos as select * from unnest(?) with ordinality as t (memo, line_no)",
+        [texts],
+    )
+    con.execute("alter table memos add column amount decimal(18, 2) default -5")
+    export = Export("memos", "memos", ("line_no", "memo", "amount"), "line_no", "amount", None)
+
+    write_export(con, export, date(2026, 11, 1), tmp_path)
+
+    with (tmp_path / "memos.csv").open(newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    assert [row[1] for row in rows] == [
+        "'=HYPERLINK(\"x\")",
+        "'+82 10",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tA",
+        "'\rB",
+        "A=B",
+        "",
+    ]
+    assert {row[2] for row in rows} == {"-5.00"}  # numbers stay numbers
+    assert pq.read_table(tmp_path / "memos.parquet").column("memo").to_pylist() == texts
