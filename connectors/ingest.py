@@ -25,7 +25,7 @@ from connectors.errors import DeliveryConflict, DeliveryRejected
 from connectors.manifest import Manifest, read_manifest, sha256_of
 from connectors.readers import ROW_NUMBER, read_file
 from connectors.registration import is_valid_brn
-from connectors.validate import checked_sql, lit, q, sql_type
+from connectors.validate import EXTRA, checked_sql, q, sql_type
 from connectors.warehouse import INGEST_SCHEMA, connect, raw_table
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
     # transaction: each chunk's tables are freed as soon as they are replaced.
     scratch = con.cursor()
     ((zone,),) = con.execute("select current_setting('TimeZone')").fetchall()
-    scratch.execute(f"set TimeZone = {lit(zone)}")
+    scratch.execute("set TimeZone = ?", [zone])
     con.begin()
     try:
         loaded = quarantined = 0
@@ -212,18 +212,18 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity) -> tuple[int, 
     incoming, checked, keys = f"incoming_{ent.name}", f"checked_{ent.name}", f"keys_{ent.name}"
     key_cols = ", ".join(f"t_{k} {sql_type(ent.column(k))}" for k in ent.key)
     scratch.execute(f"create or replace temp table {keys} ({key_cols}, first_row bigint)")
-    cols = ", ".join(f"{q(c)} varchar" for c in read.columns)
     rows = good = bad = 0
     for chunk in _chunks(read.batches):
-        scratch.execute(f"create or replace temp table {incoming} ({cols}, {ROW_NUMBER} bigint)")
+        chunk = _pack_extras(chunk, ent)
+        present = chunk.column_names[:-1]
         scratch.register("_chunk", chunk)
-        scratch.execute(f"insert into {incoming} by name select * from _chunk")
+        scratch.execute(f"create or replace temp table {incoming} as select * from _chunk")
         scratch.unregister("_chunk")
         rows += chunk.num_rows
         scratch.execute(
-            f"create or replace temp table {checked} as {checked_sql(ent, incoming, read.columns)}"
+            f"create or replace temp table {checked} as {checked_sql(ent, incoming, present)}"
         )
-        _flag_pii(scratch, ent, incoming, checked, read.columns)
+        _flag_pii(scratch, ent, incoming, checked, present)
         _flag_python_checks(scratch, ent, checked)
         _flag_duplicates(scratch, ent, checked, keys)
         _flag_references(scratch, ent, checked)
@@ -242,6 +242,21 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity) -> tuple[int, 
     for table in (incoming, checked) if ent.name in _FIRST else (incoming, checked, keys):
         scratch.execute(f"drop table if exists {table}")
     return good, bad
+
+
+def _pack_extras(chunk: pa.Table, ent: Entity) -> pa.Table:
+    """The chunk's contract columns, the columns the contract does not know packed
+    into one struct column `_extra`, and the row number last. A file's own column
+    names thus never reach SQL: they are the struct's field names, data."""
+    *columns, number = chunk.column_names
+    known = [c for c in columns if c in {col.name for col in ent.columns}]
+    extras = [i for i, c in enumerate(columns) if c not in known]
+    arrays, names = [chunk[c] for c in known], list(known)
+    if extras:
+        fields = [chunk.column(i).combine_chunks() for i in extras]
+        arrays.append(pa.StructArray.from_arrays(fields, names=[columns[i] for i in extras]))
+        names.append(EXTRA)
+    return pa.table([*arrays, chunk[number]], names=[*names, ROW_NUMBER])
 
 
 def _chunks(batches) -> Iterator[pa.Table]:
@@ -294,19 +309,22 @@ def _flag_pii(con, ent: Entity, incoming: str, checked: str, columns: list[str])
     """Rows with a card or resident registration number in a text field. PII beats any
     other reason, so that the row's detail never repeats the number."""
     names = [c.name for c in ent.columns if c.type in PII_CHECKED_TYPES and c.name in columns]
-    names += [c for c in columns if c not in {col.name for col in ent.columns}]
+    texts = [q(n) for n in names]
+    if EXTRA in columns:  # the unknown columns, their names and values, as JSON
+        names.append(EXTRA)
+        texts.append(f"to_json({EXTRA})")
     if not names:
         return
-    pattern = lit(pii.SQL_CANDIDATE_PATTERN)
-    where = " or ".join(f"regexp_matches({q(n)}, {pattern})" for n in names)
+    where = " or ".join(f"regexp_matches({t}, $pattern)" for t in texts)
     hits = []
     for row in con.execute(
-        f"select {ROW_NUMBER}, {', '.join(q(n) for n in names)} from {incoming} where {where}"
+        f"select {ROW_NUMBER}, {', '.join(texts)} from {incoming} where {where}",
+        {"pattern": pii.SQL_CANDIDATE_PATTERN},
     ).fetchall():
         for name, value in zip(names, row[1:], strict=True):
-            kind = pii.find_pii(value) if value else None
-            if kind:
-                hits.append((row[0], f"pii_{kind}", f"{name}: {pii.mask(value)}"))
+            found = _pii_found(name, value)
+            if found:
+                hits.append((row[0], *found))
                 break
     if hits:
         con.execute(
@@ -314,6 +332,23 @@ def _flag_pii(con, ent: Entity, incoming: str, checked: str, columns: list[str])
             f"({', '.join(str(h[0]) for h in hits)})"
         )
         _flag(con, checked, hits)
+
+
+def _pii_found(name: str, value: str | None) -> tuple[str, str] | None:
+    """(reason code, masked detail) when `value` of column `name` holds a card or
+    resident registration number; in the unknown columns (`_extra`, JSON), their
+    names are searched too, and the detail names the column."""
+    if not value:
+        return None
+    if name != EXTRA:
+        kind = pii.find_pii(value)
+        return (f"pii_{kind}", f"{name}: {pii.mask(value)}") if kind else None
+    for column, text in json.loads(value).items():
+        if kind := pii.find_pii(column):
+            return f"pii_{kind}", f"a column name: {pii.mask(column)}"
+        if text and (kind := pii.find_pii(text)):
+            return f"pii_{kind}", f"{column}: {pii.mask(text)}"
+    return None
 
 
 def _flag_python_checks(con, ent: Entity, checked: str) -> None:
@@ -387,8 +422,8 @@ def _quarantine(
     """Record the chunk's flagged rows, each with its masked text as JSON."""
     known = {c.name for c in ent.columns}
     fields = [f"{q(c)} := {q(c)}" for c in columns if c in known]
-    if any(c not in known for c in columns):
-        fields.append("_extra := _extra")
+    if EXTRA in columns:
+        fields.append(f"{EXTRA} := {EXTRA}")
     row_json = f"to_json(struct_pack({', '.join(fields)}))"
     rows = scratch.execute(
         f"select _row_number, _reason, _detail, {row_json} from {checked} "
@@ -436,14 +471,14 @@ def _record_quarantine(con, manifest: Manifest, file: str, ent: Entity, rows) ->
 
 def _land(con, ent: Entity, manifest: Manifest, staging: Path) -> None:
     """The delivery's good rows as Parquet, in file order (they were appended in it,
-    and DuckDB's COPY keeps insertion order)."""
+    and DuckDB's COPY keeps insertion order). The path goes through the driver's
+    quoting: a delivery id is data, whatever it holds."""
     target = staging / ent.feed / ent.name / f"delivery_id={manifest.delivery_id}"
     target.mkdir(parents=True, exist_ok=True)
-    con.execute(
-        f"copy (select * exclude (_delivery_id) from {raw_table(ent)} "
-        f"where _delivery_id = {lit(manifest.delivery_id)}) "
-        f"to '{target / 'data.parquet'}' (format parquet)"
-    )
+    con.sql(
+        f"select * exclude (_delivery_id) from {raw_table(ent)} where _delivery_id = ?",
+        params=[manifest.delivery_id],
+    ).write_parquet(str(target / "data.parquet"))
 
 
 def _publish(staging: Path, landing: Path, manifest: Manifest) -> None:

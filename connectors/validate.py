@@ -44,6 +44,10 @@ def sql_type(column: Column) -> str:
     return SQL_TYPES.get(column.type, "varchar")
 
 
+# The struct column that carries the columns of a file the contract does not know.
+EXTRA = "_extra"
+
+
 def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -204,7 +208,8 @@ _ENTITY_CHECKS = {
 
 
 def checked_sql(entity: Entity, source: str, present: list[str]) -> str:
-    """SQL over `source` (text columns, `_row_number`) that types and checks each row.
+    """SQL over `source` (the contract's text columns `present`, the struct `_extra`
+    of unknown columns when present, `_row_number`) that types and checks each row.
 
     Columns of the contract that the file does not carry (optional ones) are NULL.
     """
@@ -218,12 +223,7 @@ def checked_sql(entity: Entity, source: str, present: list[str]) -> str:
     checks += [chk for name in entity.checks for chk in _ENTITY_CHECKS[name](entity)]
     reason = " ".join(f"when {cond} then {lit(code)}" for cond, code, _ in checks)
     detail = " ".join(f"when {cond} then {det}" for cond, _, det in checks)
-    extras = [c for c in present if c not in {col.name for col in entity.columns}]
-    extra = (
-        "to_json(struct_pack(" + ", ".join(f"{q(c)} := {q(c)}" for c in extras) + "))"
-        if extras
-        else "cast(null as varchar)"
-    )
+    extra = f"to_json({EXTRA})" if EXTRA in present_set else "cast(null as varchar)"
     return f"""
         with padded as (
             select _row_number, {padded}, {extra} as _extra from {source}

@@ -81,7 +81,7 @@ def connect(path: Path, operator_timezone: str) -> duckdb.DuckDBPyConnection:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), config={"memory_limit": memory_limit()})
-    con.execute(f"set TimeZone = '{operator_timezone}'")
+    con.execute("set TimeZone = ?", [operator_timezone])
     con.execute(_LEDGER)
     for entity in ENTITIES:
         con.execute(_raw_ddl(entity))

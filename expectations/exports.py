@@ -9,7 +9,7 @@ text: the frame Great Expectations reads never holds it as a float.)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -20,8 +20,9 @@ from expectations.gate import GateResult, run_suite
 @dataclass(frozen=True)
 class ExportedFile:
     """An export written to `csv` and `parquet` from `source` (a relation and its
-    filter), its money column `total_column` (as named in the file) and `source_total`
-    (as named in the relation)."""
+    filter, whose named parameters `source_params` holds), its money column
+    `total_column` (as named in the file) and `source_total` (as named in the
+    relation)."""
 
     name: str
     csv: Path
@@ -29,25 +30,34 @@ class ExportedFile:
     source: str
     total_column: str | None = None
     source_total: str | None = None
+    source_params: dict = field(default_factory=dict)
 
 
-def _row(export: ExportedFile) -> str:
+def _row(i: int, export: ExportedFile) -> tuple[str, dict]:
+    """The observations of the `i`th export, and the parameters they take: the file
+    paths are bound, never pasted into the SQL."""
+
     def total(relation: str, column: str | None) -> str:
         if column is None:
             return "0"
         return f'(select coalesce(sum(cast("{column}" as decimal(18, 2))), 0) from {relation})'
 
-    csv = f"read_csv('{export.csv}', header = true, all_varchar = true)"
-    parquet = f"read_parquet('{export.parquet}')"
-    return f"""
+    csv = f"read_csv($csv_{i}, header = true, all_varchar = true)"
+    parquet = f"read_parquet($parquet_{i})"
+    params = {f"name_{i}": export.name, f"csv_{i}": str(export.csv)}
+    params[f"parquet_{i}"] = str(export.parquet)
+    return (
+        f"""
 select
-    '{export.name}' as export,
+    $name_{i} as export,
     (select count(*) from {export.source}) as source_rows,
     (select count(*) from {csv}) as csv_rows,
     (select count(*) from {parquet}) as parquet_rows,
     {total(export.source, export.source_total)} as source_total,
     {total(csv, export.total_column)} as csv_total,
-    {total(parquet, export.total_column)} as parquet_total"""
+    {total(parquet, export.total_column)} as parquet_total""",
+        params | export.source_params,
+    )
 
 
 def validate_exports(
@@ -56,8 +66,10 @@ def validate_exports(
     """Compare each export's files with the relation they were written from."""
     import great_expectations as gx
 
+    rows = [_row(i, e) for i, e in enumerate(exports)]
+    params = {k: v for _, p in rows for k, v in p.items()}
     sql = f"""
-with observed as ({" union all ".join(_row(e) for e in exports)})
+with observed as ({" union all ".join(sql for sql, _ in rows)})
 select
     export, source_rows, csv_rows,
     cast(source_total as varchar) as source_total,
@@ -72,7 +84,7 @@ order by export
         "exports",
         con,
         sql,
-        {},
+        params,
         [
             gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
             for column in ("rows_gap", "total_gap_cents")

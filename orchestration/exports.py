@@ -291,9 +291,7 @@ def exported_files(cycle_date: date, out_dir: Path) -> list[ExportedFile]:
     files = []
     for folder, exports in ((out_dir, EXPORTS), (out_dir / "reports", REPORTS)):
         for export in exports:
-            where = (
-                f"where {export.date_column} = date '{cycle_date}'" if export.date_column else ""
-            )
+            where = f"where {export.date_column} = $cycle" if export.date_column else ""
             total = export.total_column
             files.append(
                 ExportedFile(
@@ -303,6 +301,7 @@ def exported_files(cycle_date: date, out_dir: Path) -> list[ExportedFile]:
                     f"(select * from {export.relation} {where}) as source",
                     total.upper() if total and export.upper_case_header else total,
                     total,
+                    {"cycle": cycle_date} if export.date_column else {},
                 )
             )
     return files

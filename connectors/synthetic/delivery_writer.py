@@ -45,11 +45,11 @@ class DeliveryWriter:
         delivery's zone."""
         if self._duckdb is None:
             self._duckdb = duckdb.connect()
-            self._duckdb.execute(f"set TimeZone = '{self.extracted_at.tzinfo}'")
+            self._duckdb.execute("set TimeZone = ?", [str(self.extracted_at.tzinfo)])
         part = self.folder / f".{entity}.part"
-        self._duckdb.register("part", table.select(self._columns[entity]))
-        self._duckdb.execute(f"copy part to '{part}' (format csv, header false)")
-        self._duckdb.unregister("part")
+        self._duckdb.from_arrow(table.select(self._columns[entity])).write_csv(
+            str(part), header=False
+        )
         fh = self._files[entity]
         fh.flush()
         with part.open("rb") as rows:

@@ -108,16 +108,16 @@ def _events(con: duckdb.DuckDBPyConnection) -> int:
 FLOOR_SQL = """
 with usage as (
     select account_id, bytes_down + bytes_up as bytes, 0::decimal(18, 2) as price
-    from read_parquet('{landing}/headend/data_usage/*/data.parquet')
-    where usage_start >= ? and usage_start < ?
+    from read_parquet($data_usage)
+    where usage_start >= $start and usage_start < $end
     union all
     select account_id, 0, list_price
-    from read_parquet('{landing}/headend/vod_purchases/*/data.parquet')
-    where event_ts >= ? and event_ts < ?
+    from read_parquet($vod_purchases)
+    where event_ts >= $start and event_ts < $end
     union all
     select account_id, 0, list_price
-    from read_parquet('{landing}/headend/ppv_purchases/*/data.parquet')
-    where event_ts >= ? and event_ts < ?
+    from read_parquet($ppv_purchases)
+    where event_ts >= $start and event_ts < $end
 )
 select count(*), sum(bytes), sum(price) from (
     select account_id, sum(bytes) as bytes, sum(price) as price from usage group by account_id
@@ -129,9 +129,13 @@ def _floor(home: Path, sampler: Sampler) -> tuple[Window, int]:
     """Per-account usage totals of the period, straight from the landed Parquet."""
     con = duckdb.connect()
     con.execute("set TimeZone = 'Asia/Seoul'")
-    bounds = [f"{previous_cycle(CYCLE)} 00:00:00+09", f"{CYCLE} 00:00:00+09"] * 3
+    params = {
+        name: str(home / "landing" / "headend" / name / "*" / "data.parquet")
+        for name in ("data_usage", "vod_purchases", "ppv_purchases")
+    }
+    params |= {"start": f"{previous_cycle(CYCLE)} 00:00:00+09", "end": f"{CYCLE} 00:00:00+09"}
     start = time.time()
-    ((accounts, _, _),) = con.execute(FLOOR_SQL.format(landing=home / "landing"), bounds).fetchall()
+    ((accounts, _, _),) = con.execute(FLOOR_SQL, params).fetchall()
     window = sampler.window(start, time.time())
     con.close()
     return window, accounts

@@ -71,9 +71,9 @@ def cms_snapshot(
     }
 
 
-def _inbox(inbox: Path, extra_accounts: list[dict] = ()) -> None:
+def _inbox(inbox: Path, extra_accounts: list[dict] = (), usage_id: str = "20261101-0001") -> None:
     write_delivery(inbox, "cms", "20261101-0001", cms_snapshot(extra_accounts))
-    usage_extract(inbox, "20261101-0001")
+    usage_extract(inbox, usage_id)
     quiet_extracts(inbox, "20261101-0001")
 
 
@@ -105,9 +105,11 @@ class Billed:
 
 @pytest.fixture(scope="module")
 def billed(tmp_path_factory) -> Billed:
+    """Billed in folders and from a delivery whose names hold quotes: names are data,
+    never SQL, from ingest to the exports' gate."""
     root = tmp_path_factory.mktemp("bill-run")
-    inbox, home = root / "inbox", root / "home"
-    _inbox(inbox)
+    inbox, home = root / "in'box", root / "O'Brien's home"
+    _inbox(inbox, usage_id="20261101-O'Brien")
     preview = _run(inbox, home, "--preview")
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         ((in_ledger,),) = con.execute("select count(*) from ledger.invoices").fetchall()
