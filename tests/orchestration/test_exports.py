@@ -38,7 +38,7 @@ def test_an_export_written_two_rows_at_a_time_holds_every_row_once(tmp_path, mon
 
 def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote_in_csv_only(tmp_path):
     con = duckdb.connect()
-    texts = ["=HYPERLINK(\"x\")", "+82 10", "-1", "@SUM(A1)", "\tA", "\rB", "A=B", None]
+    texts = ['=HYPERLINK("x")', "+82 10", "-1", "@SUM(A1)", "\tA", "\rB", "A=B", None]
     con.execute(
         "create table memos as select * from unnest(?) with ordinality as t (memo, line_no)",
         [texts],
@@ -51,7 +51,7 @@ def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote_in_csv_o
     with (tmp_path / "memos.csv").open(newline="") as fh:
         rows = list(csv.reader(fh))[1:]
     assert [row[1] for row in rows] == [
-        "'=HYPERLINK(\"x\")",
+        '\'=HYPERLINK("x")',
         "'+82 10",
         "'-1",
         "'@SUM(A1)",
