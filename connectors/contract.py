@@ -20,7 +20,7 @@ BOOL = "bool"
 JSON = "json"
 DIGITS = "digits"  # a number kept as text (virtual account, registration numbers)
 
-PII_CHECKED_TYPES = frozenset({TEXT, ID})
+PII_CHECKED_TYPES = frozenset({TEXT, ID, JSON})
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from connectors.errors import DeliveryConflict, DeliveryRejected
 from connectors.manifest import Manifest, read_manifest, sha256_of
 from connectors.readers import ROW_NUMBER, read_file
 from connectors.registration import is_valid_brn
-from connectors.validate import EXTRA, checked_sql, q, sql_type
+from connectors.validate import EXTRA, MAX_TEXT_LENGTH, checked_sql, q, sql_type
 from connectors.warehouse import INGEST_SCHEMA, connect, raw_table
 
 log = logging.getLogger(__name__)
@@ -74,14 +74,21 @@ def delivery_folders(inbox: Path) -> list[Path]:
 
 
 def ingest_inbox(
-    inbox: Path, warehouse: Path, home: Path, operator_timezone: str = "Asia/Seoul"
+    inbox: Path,
+    warehouse: Path,
+    home: Path,
+    operator_timezone: str = "Asia/Seoul",
+    max_text_length: int = MAX_TEXT_LENGTH,
 ) -> IngestReport:
-    """Ingest every delivery in `inbox` into `warehouse`; safe to run again."""
+    """Ingest every delivery in `inbox` into `warehouse`; safe to run again. A field
+    longer than `max_text_length` characters sends its row to quarantine."""
     report = IngestReport()
     con = connect(warehouse, operator_timezone)
     try:
         for folder in delivery_folders(inbox):
-            result = ingest_delivery(con, folder, home, ZoneInfo(operator_timezone))
+            result = ingest_delivery(
+                con, folder, home, ZoneInfo(operator_timezone), max_text_length
+            )
             report.deliveries.append(result)
     finally:
         con.close()
@@ -89,7 +96,11 @@ def ingest_inbox(
 
 
 def ingest_delivery(
-    con: duckdb.DuckDBPyConnection, folder: Path, home: Path, operator_tz: ZoneInfo
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    home: Path,
+    operator_tz: ZoneInfo,
+    max_text_length: int = MAX_TEXT_LENGTH,
 ) -> DeliveryResult:
     feed, delivery_id = folder.parent.name, folder.name
     try:
@@ -110,7 +121,7 @@ def ingest_delivery(
                 "this delivery id was already loaded with different content; "
                 "a correction needs a new delivery id",
             )
-        return _load(con, manifest, home)
+        return _load(con, manifest, home, max_text_length)
     except DeliveryRejected as exc:
         log.error("%s", pii.mask(str(exc)))
         _record_rejection(con, folder, exc)
@@ -138,7 +149,7 @@ def _record_rejection(con, folder: Path, exc: DeliveryRejected) -> None:
     )
 
 
-def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
+def _load(con, manifest: Manifest, home: Path, max_text_length: int) -> DeliveryResult:
     staging = home / "landing" / ".staging" / manifest.feed / manifest.delivery_id
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -156,7 +167,7 @@ def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
         loaded = quarantined = 0
         for mf in files:
             ent = entity(manifest.feed, mf.entity)
-            good, bad = _load_file(con, scratch, manifest, mf, ent)
+            good, bad = _load_file(con, scratch, manifest, mf, ent, max_text_length)
             loaded, quarantined = loaded + good, quarantined + bad
             log.info(
                 "%s/%s %s: %d rows loaded, %d quarantined",
@@ -190,7 +201,9 @@ def _load(con, manifest: Manifest, home: Path) -> DeliveryResult:
     return DeliveryResult(manifest.feed, manifest.delivery_id, "loaded", loaded, quarantined)
 
 
-def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity) -> tuple[int, int]:
+def _load_file(
+    con, scratch, manifest: Manifest, mf, ent: Entity, max_text_length: int
+) -> tuple[int, int]:
     """Validate one file chunk by chunk in `scratch`, load its good rows through `con`;
     (good, quarantined).
 
@@ -220,9 +233,8 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity) -> tuple[int, 
         scratch.execute(f"create or replace temp table {incoming} as select * from _chunk")
         scratch.unregister("_chunk")
         rows += chunk.num_rows
-        scratch.execute(
-            f"create or replace temp table {checked} as {checked_sql(ent, incoming, present)}"
-        )
+        checks = checked_sql(ent, incoming, present, max_text_length)
+        scratch.execute(f"create or replace temp table {checked} as {checks}")
         _flag_pii(scratch, ent, incoming, checked, present)
         _flag_python_checks(scratch, ent, checked)
         _flag_duplicates(scratch, ent, checked, keys)

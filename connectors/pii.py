@@ -2,12 +2,14 @@
 
 A PAN is a Luhn-valid run of 13-19 digits, optionally split by spaces or dashes.
 An RRN is 6 + 7 digits (birth date, then a serial whose last digit is a checksum).
-Found values are never returned in clear: callers get the masked text only.
+Digits of any script count (full-width digits are digits). Found values are never
+returned in clear: callers get the masked text only.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from stdnum import luhn
 from stdnum.kr import rrn
@@ -16,19 +18,24 @@ from stdnum.kr import rrn
 _PAN_CANDIDATE = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
 _RRN_CANDIDATE = re.compile(r"(?<!\d)(\d{6})[ -]?(\d{7})(?!\d)")
 
-# A cheap prefilter DuckDB can run over millions of rows: a run of 13 digits
-# (separators allowed), the shortest PAN and as long as an RRN. Rows that match
-# are checked exactly by `find_pii`.
-SQL_CANDIDATE_PATTERN = r"\d(?:[ -]?\d){12}"
+# A cheap prefilter DuckDB can run over millions of rows: a run of 13 digits of any
+# script (separators allowed), the shortest PAN and as long as an RRN. Rows that
+# match are checked exactly by `find_pii`.
+SQL_CANDIDATE_PATTERN = r"\p{Nd}(?:[ -]?\p{Nd}){12}"
+
+
+def _ascii(digits: str) -> str:
+    """The decimal digits of `digits`, in any script, as 0-9; the rest left out."""
+    return "".join(str(unicodedata.decimal(ch)) for ch in digits if ch.isdecimal())
 
 
 def _is_pan(text: str) -> bool:
-    digits = re.sub(r"[ -]", "", text)
+    digits = _ascii(text)
     return 13 <= len(digits) <= 19 and luhn.is_valid(digits)
 
 
 def _is_rrn(front: str, back: str) -> bool:
-    return rrn.is_valid(front + back)
+    return rrn.is_valid(_ascii(front) + _ascii(back))
 
 
 def find_pii(text: str) -> str | None:

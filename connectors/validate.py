@@ -46,6 +46,10 @@ def sql_type(column: Column) -> str:
 
 # The struct column that carries the columns of a file the contract does not know.
 EXTRA = "_extra"
+# The longest a field may be (a setting, max_text_length), and the characters no
+# field may hold: control characters, but for tab (C0, DEL and C1).
+MAX_TEXT_LENGTH = 4000
+CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
 
 
 def q(name: str) -> str:
@@ -114,10 +118,33 @@ _WHAT = {
 }
 
 
-def _column_checks(column: Column) -> list[tuple[str, str, str]]:
-    """(condition, reason_code, detail expression) triples for one column, in order."""
+def _column_checks(column: Column, max_text_length: int) -> list[tuple[str, str, str]]:
+    """(condition, reason_code, detail expression) triples for one column, in order.
+    A field's size and characters come first: no detail repeats a field too long or
+    with control characters in it."""
     name, raw, typed = column.name, _raw(column), _t(column.name)
-    checks = []
+    checks = [
+        (
+            f"length({q(name)}) > {int(max_text_length)}",
+            "text_too_long",
+            f"{lit(name + ': ')} || format('{{:,}}', length({q(name)})) "
+            f"|| {lit(f' characters, over {max_text_length:,}')}",
+        ),
+        (
+            f"regexp_matches({q(name)}, '{CONTROL_CHARACTERS}')",
+            "control_character",
+            lit(f"{name}: holds a control character (only tab is allowed)"),
+        ),
+    ]
+    if column.type == MONEY:
+        checks.append(
+            (
+                f"({typed}) < 0",
+                "negative_amount",
+                f"{lit(name + ': ')} || {raw} "
+                f"|| {lit(' is negative (the direction is given by kind or status)')}",
+            )
+        )
     if column.required:
         checks.append((f"{raw} is null", "missing_value", lit(f"{name} is required")))
     if column.type in _BAD:
@@ -207,7 +234,9 @@ _ENTITY_CHECKS = {
 }
 
 
-def checked_sql(entity: Entity, source: str, present: list[str]) -> str:
+def checked_sql(
+    entity: Entity, source: str, present: list[str], max_text_length: int = MAX_TEXT_LENGTH
+) -> str:
     """SQL over `source` (the contract's text columns `present`, the struct `_extra`
     of unknown columns when present, `_row_number`) that types and checks each row.
 
@@ -219,7 +248,7 @@ def checked_sql(entity: Entity, source: str, present: list[str]) -> str:
         for c in entity.columns
     )
     typed = ", ".join(f"{_typed(c)} as {_t(c.name)}" for c in entity.columns)
-    checks = [chk for c in entity.columns for chk in _column_checks(c)]
+    checks = [chk for c in entity.columns for chk in _column_checks(c, max_text_length)]
     checks += [chk for name in entity.checks for chk in _ENTITY_CHECKS[name](entity)]
     reason = " ".join(f"when {cond} then {lit(code)}" for cond, code, _ in checks)
     detail = " ".join(f"when {cond} then {det}" for cond, _, det in checks)

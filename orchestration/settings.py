@@ -13,6 +13,7 @@ import duckdb
 import yaml
 from dagster import ConfigurableResource, EnvVar
 
+from connectors.ingest import IngestReport, ingest_inbox
 from connectors.warehouse import memory_limit
 from invoice_renderer.etax import Supplier
 
@@ -47,6 +48,17 @@ class CablebillHome(ConfigurableResource):
     @property
     def warehouse(self) -> Path:
         return warehouse_path(self.home_dir)
+
+    def ingest(self, settings: dict) -> IngestReport:
+        """Load every new delivery of the inbox, as `settings` (billing_settings()
+        and a run's overrides) say."""
+        return ingest_inbox(
+            Path(self.inbox),
+            self.warehouse,
+            self.home_dir,
+            self.operator_timezone,
+            settings["max_text_length"],
+        )
 
     def read_warehouse(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection, for steps that only read the marts."""
@@ -90,6 +102,11 @@ def billing_settings() -> dict:
     """The billing settings (dbt vars) and their defaults, from dbt_project.yml."""
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     return project["vars"]
+
+
+def run_settings(tags: dict[str, str]) -> dict:
+    """A run's settings: the defaults, with what the run overrides (its tags)."""
+    return billing_settings() | json.loads(tags.get(SETTINGS_TAG, "{}"))
 
 
 def parse_overrides(pairs: list[str]) -> dict:

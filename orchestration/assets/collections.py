@@ -5,12 +5,10 @@ write the day's exports and dunning notices."""
 import json
 import logging
 from datetime import date
-from pathlib import Path
 
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from connectors.ingest import ingest_inbox
 from invoice_renderer.notices import write_notices
 from orchestration import dbt_runner
 from orchestration.assets.dbt import BUILD_FLAGS
@@ -30,12 +28,10 @@ def collections(context: AssetExecutionContext, cablebill: CablebillHome) -> Mat
     usage alerts and notices."""
     day = context.partition_key
     _require_a_bill_run(cablebill)
-    report = ingest_inbox(
-        Path(cablebill.inbox), cablebill.warehouse, cablebill.home_dir, cablebill.operator_timezone
-    )
-    log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
     overrides = json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
     settings = billing_settings() | overrides
+    report = cablebill.ingest(settings)
+    log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
     outcome = dbt_runner.invoke(
         ["build", "--select", DAILY, "--vars", json.dumps(overrides | {"as_of": day}), *BUILD_FLAGS]
     )

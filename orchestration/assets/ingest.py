@@ -8,7 +8,6 @@ that ops can pick them in the UI.
 
 import logging
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dagster import (
@@ -28,7 +27,7 @@ from dagster import (
 )
 
 from connectors.contract import ENTITIES
-from connectors.ingest import IngestReport, ingest_inbox
+from connectors.ingest import IngestReport
 from connectors.warehouse import connect
 from orchestration.cycles import (
     closed_cycle,
@@ -37,7 +36,7 @@ from orchestration.cycles import (
     register_cycles,
 )
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import CablebillHome
+from orchestration.settings import CablebillHome, run_settings
 
 log = logging.getLogger("cablebill.ingest")
 
@@ -57,11 +56,9 @@ SPECS = [
 ]
 
 
-def _ingest(cablebill: CablebillHome) -> tuple[IngestReport, dict]:
+def _ingest(cablebill: CablebillHome, settings: dict) -> tuple[IngestReport, dict]:
     log.info("ingest: reading %s", cablebill.inbox)
-    report = ingest_inbox(
-        Path(cablebill.inbox), cablebill.warehouse, cablebill.home_dir, cablebill.operator_timezone
-    )
+    report = cablebill.ingest(settings)
     summary = {
         "deliveries_loaded": report.count("loaded"),
         "deliveries_skipped": report.count("skipped"),
@@ -110,7 +107,7 @@ def ingest(context, cablebill: CablebillHome):
     """Load every new delivery in the inbox; deliveries already loaded are skipped.
     A bill run of a partition that is no cycle, or of a closed cycle, stops here."""
     _refuse_unless_open(cablebill, context.partition_key)
-    _, summary = _ingest(cablebill)
+    _, summary = _ingest(cablebill, run_settings(context.run.tags))
     for spec in SPECS:
         yield MaterializeResult(asset_key=spec.key, metadata=summary)
 
@@ -120,7 +117,7 @@ def ingest(context, cablebill: CablebillHome):
     description="Load every new delivery in the inbox and register the bill cycles in use.",
 )
 def ingest_new_deliveries(context: OpExecutionContext, cablebill: CablebillHome) -> Output:
-    _, summary = _ingest(cablebill)
+    _, summary = _ingest(cablebill, run_settings(context.run.tags))
     con = connect(cablebill.warehouse, cablebill.operator_timezone)
     try:
         days = cycle_days_in_use(con)

@@ -27,12 +27,7 @@ from expectations.invoice_arithmetic import validate_coverage, validate_invoices
 from expectations.ledger import validate_ledger
 from orchestration.exports import exported_files
 from orchestration.partitions import PARTITION_TAG
-from orchestration.settings import (
-    OVERRIDES_TAG,
-    SETTINGS_TAG,
-    CablebillHome,
-    billing_settings,
-)
+from orchestration.settings import OVERRIDES_TAG, CablebillHome, run_settings
 
 log = logging.getLogger("cablebill.quality")
 
@@ -44,7 +39,7 @@ def _cycle(context: AssetCheckExecutionContext) -> str:
 
 
 def _settings(context: AssetCheckExecutionContext) -> dict:
-    return billing_settings() | json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
+    return run_settings(context.run.tags)
 
 
 def _overrides(context: AssetCheckExecutionContext) -> dict[str, str]:
