@@ -129,9 +129,14 @@ def ingest_delivery(
 
 
 def _folder_fingerprint(folder: Path) -> str:
+    """What a refused delivery holds, to record it once per content: its files' names
+    and checksums; a file that resolves outside the inbox by where it is, unread."""
+    inbox = folder.parent.parent.resolve()
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        digest.update(f"{path.name}:{sha256_of(path)}\n".encode())
+        target = path.resolve()
+        content = sha256_of(path) if target.is_relative_to(inbox) else f"outside: {target}"
+        digest.update(f"{path.name}:{content}\n".encode())
     return digest.hexdigest()
 
 

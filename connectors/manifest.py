@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +59,7 @@ def read_manifest(folder: Path, operator_tz) -> Manifest:
     def reject(code: str, detail: str, file: str | None = None) -> DeliveryRejected:
         return DeliveryRejected(feed, delivery_id, code, detail, file)
 
+    _require_inside_inbox(folder, reject)
     path = folder / MANIFEST
     if not path.is_file():
         raise reject("manifest_missing", f"no {MANIFEST} in {folder}")
@@ -122,11 +124,29 @@ def read_manifest(folder: Path, operator_tz) -> Manifest:
         raise reject(
             "snapshot_incomplete", f"a {feed} snapshot must carry every entity; missing {absent}"
         )
-    unlisted = sorted(
-        p.name
-        for p in folder.iterdir()
-        if p.is_file() and p.name != MANIFEST and p.name not in doc["files"]
-    )
+    unlisted = [p for p in _contents(folder) if p not in {MANIFEST, *doc["files"]}]
     if unlisted:
         raise reject("file_unlisted", f"files not named in the manifest: {', '.join(unlisted)}")
     return Manifest(feed, delivery_id, extracted_at, tuple(files), folder)
+
+
+def _contents(folder: Path) -> list[str]:
+    """Everything in a delivery folder but its subfolders themselves, at any depth, as
+    paths relative to it; a link to a folder counts as one entry, never followed."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root)
+        entries = [here / d for d in dirs if (here / d).is_symlink()] + [here / f for f in files]
+        found += [p.relative_to(folder).as_posix() for p in entries]
+    return sorted(found)
+
+
+def _require_inside_inbox(folder: Path, reject) -> None:
+    """A delivery folder, or anything in it, that resolves outside the inbox (through a
+    link) rejects the delivery whole: nothing outside the inbox is ever read."""
+    inbox = folder.parent.parent.resolve()
+    for entry in ["", *_contents(folder)]:
+        path = folder / entry
+        if not path.resolve().is_relative_to(inbox):
+            where = entry or "the delivery folder"
+            raise reject("outside_inbox", f"{where} resolves outside the inbox", entry or None)

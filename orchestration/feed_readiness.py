@@ -20,10 +20,14 @@ from connectors.manifest import MANIFEST
 
 def latest_extracts(inbox: Path, tz: ZoneInfo) -> dict[str, list[datetime]]:
     """Each feed's deliveries' extraction times, from their manifests (unreadable
-    manifests are left to ingestion, which rejects them with the reason)."""
+    manifests, and those that resolve outside the inbox, are left to ingestion, which
+    rejects them with the reason)."""
     extracts: dict[str, list[datetime]] = {feed: [] for feed in FEEDS}
+    root = inbox.resolve()
     for feed in FEEDS:
         for manifest in sorted((inbox / feed).glob(f"*/{MANIFEST}")):
+            if not manifest.resolve().is_relative_to(root):
+                continue
             try:
                 doc = json.loads(manifest.read_text("utf-8-sig"))
                 stamp = datetime.fromisoformat(doc["extracted_at"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from connectors import ingest, manifest
 from connectors.ingest import ingest_inbox
 from tests.deliveries import account, csv_bytes, product, write_delivery
 
@@ -166,3 +167,42 @@ def test_bad_dates_are_row_problems_not_file_problems(inbox, home, bad):
     (result,) = _ingest(inbox, home).deliveries
     assert result.status == "loaded"
     assert (result.rows_loaded, result.rows_quarantined) == (3, 1)
+
+
+def test_a_delivery_folder_that_resolves_outside_the_inbox_is_rejected(inbox, home, tmp_path):
+    outside = _cms(tmp_path / "elsewhere")
+    (inbox / "cms").mkdir()
+    (inbox / "cms" / "20261101-0001").symlink_to(outside, target_is_directory=True)
+    _assert_rejected(inbox, home, "outside_inbox", "the delivery folder")
+
+
+def test_a_listed_file_linked_outside_the_inbox_is_rejected_and_never_read(
+    inbox, home, tmp_path, monkeypatch
+):
+    folder = _cms(inbox)
+    secret = tmp_path / "secret" / "accounts.csv"
+    secret.parent.mkdir()
+    secret.write_bytes((folder / "accounts.csv").read_bytes())
+    (folder / "accounts.csv").unlink()
+    (folder / "accounts.csv").symlink_to(secret)
+    read = []
+    for module in (manifest, ingest):
+        monkeypatch.setattr(
+            module, "sha256_of", lambda p, f=manifest.sha256_of: read.append(p) or f(p)
+        )
+    _assert_rejected(inbox, home, "outside_inbox", "accounts.csv resolves outside the inbox")
+    assert all(p.resolve() != secret for p in read)
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_a_subfolder_of_a_delivery_is_refused_whole(inbox, home, tmp_path, linked):
+    folder = _cms(inbox)
+    if linked:
+        (tmp_path / "other").mkdir()
+        (tmp_path / "other" / "devices.csv").write_text("device_serial\n")
+        (folder / "more").symlink_to(tmp_path / "other", target_is_directory=True)
+        _assert_rejected(inbox, home, "outside_inbox", "more resolves outside the inbox")
+    else:
+        (folder / "more" / "deeper").mkdir(parents=True)
+        (folder / "more" / "deeper" / "devices.csv").write_text("device_serial\n")
+        _assert_rejected(inbox, home, "file_unlisted", "more/deeper/devices.csv")

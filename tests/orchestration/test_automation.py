@@ -13,6 +13,7 @@ import pytest
 from dagster import DagsterInstance, SkipReason, build_schedule_context
 
 from orchestration.definitions import defs
+from orchestration.feed_readiness import latest_extracts
 from orchestration.sensors import (
     collections_every_day,
     cycles_to_bill,
@@ -113,3 +114,12 @@ def test_the_collections_run_every_morning_for_that_day(instance):
     assert instance.has_dynamic_partition("collection_days", "2026-11-24")
     assert collections_every_day.cron_schedule == "0 6 * * *"
     assert collections_every_day.execution_timezone == "Asia/Seoul"
+
+
+def test_the_bill_run_sensor_reads_no_manifest_outside_the_inbox(tmp_path):
+    inbox, elsewhere = tmp_path / "inbox", tmp_path / "elsewhere"
+    _cms(inbox)
+    _cms(elsewhere)
+    linked = inbox / "cms" / "20261102-0001"
+    linked.symlink_to(elsewhere / "cms" / "20261101-0001", target_is_directory=True)
+    assert len(latest_extracts(inbox, SEOUL)["cms"]) == 1
