@@ -82,10 +82,14 @@ class CollectionsResult:
 
 
 def _root_cause(error) -> str:
-    """The innermost error's message: what went wrong, not which wrapper reported it."""
+    """The innermost error's message: what went wrong, not which wrapper reported it;
+    a step's deliberate refusal (a Dagster Failure) by its description alone."""
     while error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    message = error.message.strip()
+    if error.cls_name == "Failure":
+        message = message.partition(": ")[2] or message
+    return message
 
 
 def configure_environment(home: Path, inbox: Path) -> None:

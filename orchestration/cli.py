@@ -7,6 +7,7 @@ import argparse
 import json
 import logging
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -200,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.inbox.is_dir():
         print(f"error: inbox {args.inbox} does not exist", file=sys.stderr)
         return 2
+    if reason := _unwritable(args.home):
+        print(f"error: home {args.home} cannot be written: {reason}", file=sys.stderr)
+        return 2
     try:
         settings = parse_overrides(args.settings)
         overrides = parse_gate_overrides(
@@ -243,6 +247,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "collect":
         return _collections_summary(result)
     return _bill_run_summary(result)
+
+
+def _unwritable(home: Path) -> str | None:
+    """Why `home` cannot hold a run's warehouse and files, or None when it can."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=home):
+            pass
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
 
 
 def _closed(args):

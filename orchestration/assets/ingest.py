@@ -100,6 +100,21 @@ def _refuse_unless_open(cablebill: CablebillHome, key: str) -> None:
         )
 
 
+def _refuse_unless_billed(cablebill: CablebillHome, cycle) -> None:
+    """Stop a bill run whose cycle day no account bills on: it has nothing to bill, and
+    its close would take in every delivery waiting for the real cycles."""
+    with cablebill.read_warehouse() as con:
+        days = cycle_days_in_use(con)
+    if cycle.day not in days:
+        in_use = ", ".join(str(d) for d in days) or "none (no CMS snapshot is loaded)"
+        message = (
+            f"no account bills on day {cycle.day}: cycle {cycle} has nothing to bill and "
+            f"was not run. The bill-cycle days of the delivered accounts: {in_use}."
+        )
+        log.error("ingest: %s", message)
+        raise Failure(description=message, allow_retries=False)
+
+
 @multi_asset(
     specs=SPECS, partitions_def=bill_cycles, backfill_policy=one_cycle_per_run, name="ingest_inbox"
 )
@@ -108,6 +123,7 @@ def ingest(context, cablebill: CablebillHome):
     A bill run of a partition that is no cycle, or of a closed cycle, stops here."""
     _refuse_unless_open(cablebill, context.partition_key)
     _, summary = _ingest(cablebill, run_settings(context.run.tags))
+    _refuse_unless_billed(cablebill, parse_cycle(context.partition_key))
     for spec in SPECS:
         yield MaterializeResult(asset_key=spec.key, metadata=summary)
 

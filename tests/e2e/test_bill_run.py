@@ -223,3 +223,32 @@ def test_a_missing_inbox_is_a_usage_error(home, tmp_path):
     )
     assert result.returncode == 2
     assert "does not exist" in result.stderr
+
+
+def test_a_cycle_day_no_account_bills_on_is_refused_and_takes_in_nothing(inbox, home):
+    _inbox(inbox)
+    result = cablebill("run", "--inbox", str(inbox), "--cycle", "2026-11-03", "--home", str(home))
+    assert result.returncode == 1
+    assert "no account bills on day 3" in result.stderr
+    assert "bill-cycle days of the delivered accounts: 1, 15." in result.stderr
+    assert "Failure" not in result.stderr  # a refusal, said in plain words
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        tables = {t for (t,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert "closed_deliveries" not in tables or not _closed_deliveries(home)
+
+
+def _closed_deliveries(home: Path) -> list[tuple]:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute("select * from ledger.closed_deliveries").fetchall()
+
+
+@pytest.mark.parametrize("where", ["under a file", "is a file"])
+def test_a_home_that_cannot_be_written_is_a_one_line_error(inbox, tmp_path, where):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    home = blocker / "home" if where == "under a file" else blocker
+    _inbox(inbox)
+    result = _run(inbox, home)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: home {home} cannot be written: ")
