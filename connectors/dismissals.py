@@ -3,7 +3,9 @@
 A delivery refused whole blocks every later bill run until it arrives whole. When
 the sending system cannot redeliver it (the extract was wrong and a later one
 supersedes it), ops dismiss it with a reason; the dismissal is kept beside the
-refusal in `ingest.dismissals`, and the feed gate stops counting it.
+refusal in `ingest.dismissals`, and the feed gate stops counting it. A delivery id
+that came again with other content (`delivery_conflict`) blocks until dismissed,
+although its first content is loaded: the second content is never billed.
 """
 
 from __future__ import annotations
@@ -48,7 +50,10 @@ def dismiss_refused_delivery(
         if not refused:
             raise CannotDismiss(f"delivery {feed}/{delivery_id} was never refused")
         (loaded,) = con.execute(
-            f"select count(*) from {INGEST_SCHEMA}.deliveries where feed = ? and delivery_id = ?",
+            f"select count(*) from {INGEST_SCHEMA}.deliveries as d "
+            "where feed = ? and delivery_id = ? and not exists ("
+            f"    select 1 from {INGEST_SCHEMA}.rejections as r where r.feed = d.feed"
+            "    and r.delivery_id = d.delivery_id and r.reason_code = 'delivery_conflict')",
             [feed, delivery_id],
         ).fetchall()[0]
         if loaded:

@@ -7,7 +7,9 @@ arrived since the previous bill run.
 least once since the previous bill run; the latest delivery of each feed of
 `period_end_feeds` was extracted at or after the period's end (the CMS snapshot and
 the usage cover the whole period); no delivery was refused and left so (neither
-delivered again whole nor dismissed by ops with a recorded reason).
+delivered again whole nor dismissed by ops with a recorded reason), a delivery id
+sent again with other content included: its first content is loaded, the second
+would never be billed.
 `feed_quarantine`, one row per entity: the share of the rows the cycle takes in
 that went to quarantine stays under `max_quarantine_share` (for entities with at
 least `quarantine_min_rows` rows: a share of a handful of rows says nothing), and no
@@ -76,9 +78,12 @@ select
     (
         select count(*) from ingest.rejections as r
         where r.feed = feeds.feed
-          and not exists (
-              select 1 from ingest.deliveries as d
-              where d.feed = r.feed and d.delivery_id = r.delivery_id
+          and (
+              r.reason_code = 'delivery_conflict'
+              or not exists (
+                  select 1 from ingest.deliveries as d
+                  where d.feed = r.feed and d.delivery_id = r.delivery_id
+              )
           )
           and not exists (
               select 1 from ingest.dismissals as x

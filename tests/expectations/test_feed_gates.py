@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -111,6 +112,25 @@ def test_a_refused_delivery_dismissed_with_a_reason_no_longer_blocks(inbox, home
     again = dismiss_refused_delivery(warehouse, "payments", "20261101-0002", "x", "Asia/Seoul")
     assert first.newly_dismissed and not again.newly_dismissed
     assert again.reason == reason  # the first dismissal is kept
+    assert all(result.success for result in _gates(inbox, home))
+
+
+def test_a_delivery_id_sent_again_with_other_content_blocks_until_dismissed(inbox, home):
+    """Loaded once, the id came again with other rows: the new rows are not billed,
+    so the run blocks until ops dismiss the second content with a reason."""
+    folder = usage_extract(inbox, "20261101-0001")
+    assert all(result.success for result in _gates(inbox, home))
+    shutil.rmtree(folder)
+    write_delivery(inbox, "headend", "20261101-0001", {"data_usage.csv": [_usage("R9", 9)]})
+    deliveries, *_ = _gates(inbox, home)
+    (failure,) = deliveries.failures
+    assert failure.column == "deliveries_refused"
+    assert [r["feed"] for r in failure.sample] == ["headend"]
+
+    reason = "the headend resent 20261101-0001 by mistake; R9 comes as 20261102-0001"
+    dismiss_refused_delivery(
+        home / "warehouse.duckdb", "headend", "20261101-0001", reason, "Asia/Seoul"
+    )
     assert all(result.success for result in _gates(inbox, home))
 
 
