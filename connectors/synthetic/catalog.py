@@ -79,7 +79,7 @@ def promotions(period_start: date) -> list[dict]:
          "value": 1100, "applies_to": "RENT-STB;RENT-STB-UHD", "duration_months": 12,
          "priority": 30},
         {"promo_code": "INSTALL-FREE", "name": "인터넷 가입 설치비 면제", "kind": "fee_waiver",
-         "value": 100, "applies_to": "FEE-INSTALL", "requires": ";".join(INTERNET),
+         "value": 100, "applies_to": "FEE-INSTALL", "requires": "type:internet",
          "priority": 40},
         {"promo_code": "TV-NET-BUNDLE", "name": "방송+인터넷 결합 할인", "kind": "bundle",
          "value": 3300, "requires": "BASE-STD;NET-500M", "priority": 50},

@@ -15,6 +15,65 @@ promotions as (
 
 ),
 
+{# `requires` is a `;`-separated list of entries (at most 20: a test on the staging
+    model says so), each a product code or `type:<product_type>`; the account must
+    hold every entry on the same day, a type entry by any product of that type. #}
+required_entries as (
+
+    select distinct
+        promotions.promo_code,
+        trim({{ dbt.split_part('promotions.requires', "';'", 'parts.generated_number') }})
+            as entry
+    from promotions
+    cross join ({{ dbt.generate_series(20) }}) as parts
+    where
+        promotions.requires is not null
+        and parts.generated_number
+        <= {{ dbt.length('promotions.requires') }}
+        - {{ dbt.length(dbt.replace('promotions.requires', "';'", "''")) }} + 1
+
+),
+
+required as (
+
+    select
+        promo_code,
+        entry,
+        count(*) over (partition by promo_code) as required_count
+    from required_entries
+    where entry <> ''
+
+),
+
+product_types as (
+
+    select distinct
+        product_code,
+        product_type
+    from {{ ref('stg_cms__products') }}
+
+),
+
+{# The segments on which an account holds every entry of a promotion's `requires`. #}
+requirements_met as (
+
+    select
+        held.account_id,
+        held.service_date,
+        held.days,
+        required.promo_code
+    from {{ ref('int_subscription_service_days') }} as held
+    inner join product_types
+        on held.product_code = product_types.product_code
+    inner join required
+        on required.entry in (held.product_code, 'type:' || product_types.product_type)
+    group by
+        held.account_id, held.service_date, held.days, required.promo_code,
+        required.required_count
+    having count(distinct required.entry) = required.required_count
+
+),
+
 {# A promotion applies to a product when `applies_to` names it or its type. #}
 line_promotions as (
 
@@ -66,7 +125,7 @@ line_promotions as (
                 else true
             end
         )
-        {# a fee waiver needs one of the `requires` products held that day #}
+        {# a fee waiver needs every `requires` entry held on the line's day #}
         and (
             promotions.kind <> 'fee_waiver'
             or (
@@ -75,53 +134,15 @@ line_promotions as (
                     promotions.requires is null
                     or exists (
                         select 1
-                        from {{ ref('int_subscription_service_days') }} as held
+                        from requirements_met as met
                         where
-                            held.account_id = line_days.account_id
-                            and {{ in_segment('line_days.service_date', 'held') }}
-                            and ';'
-                            || promotions.requires
-                            || ';' like '%;'
-                            || held.product_code
-                            || ';%'
+                            met.promo_code = promotions.promo_code
+                            and met.account_id = line_days.account_id
+                            and {{ in_segment('line_days.service_date', 'met') }}
                     )
                 )
             )
         )
-
-),
-
-required_products as (
-
-    select
-        promotions.promo_code,
-        required.product_code,
-        count(*) over (partition by promotions.promo_code) as required_count
-    from promotions
-    inner join (
-        select distinct product_code from {{ ref('stg_cms__products') }}
-    ) as required
-        on ';' || promotions.requires || ';' like '%;' || required.product_code || ';%'
-    where promotions.kind = 'bundle'
-
-),
-
-{# A bundle applies on the days the account holds every required product (a line
-    billed once, on a day inside a segment, takes the segment's). #}
-bundle_days as (
-
-    select
-        held.account_id,
-        held.service_date,
-        held.days,
-        required_products.promo_code
-    from {{ ref('int_subscription_service_days') }} as held
-    inner join required_products
-        on held.product_code = required_products.product_code
-    group by
-        held.account_id, held.service_date, held.days, required_products.promo_code,
-        required_products.required_count
-    having count(distinct held.product_code) = required_products.required_count
 
 ),
 
@@ -138,20 +159,31 @@ bundles as (
         promotions.value as period_amount,
         promotions.name as name_ko,
         promotions.name as name_en
-    from bundle_days
+    from requirements_met as met
     inner join promotions
-        on bundle_days.promo_code = promotions.promo_code
+        on met.promo_code = promotions.promo_code
     inner join line_days
         on
-            bundle_days.account_id = line_days.account_id
-            and {{ in_segment('line_days.service_date', 'bundle_days') }}
-            {# the bundle discounts the line of `applies_to`, else its first required product #}
-            and line_days.product_code = coalesce(
-                promotions.applies_to, {{ dbt.split_part('promotions.requires', "';'", 1) }}
+            met.account_id = line_days.account_id
+            and {{ in_segment('line_days.service_date', 'met') }}
+            {# A bundle applies on the segments the account holds every `requires`
+               entry (a line billed once, on a day inside a segment, takes the
+               segment's). It discounts the line `applies_to` names (a product or
+               a type), else the one its first entry names. #}
+            and (
+                ';' || coalesce(
+                    promotions.applies_to,
+                    {{ dbt.split_part('promotions.requires', "';'", 1) }}
+                ) || ';' like '%;' || line_days.product_code || ';%'
+                or ';' || coalesce(
+                    promotions.applies_to,
+                    {{ dbt.split_part('promotions.requires', "';'", 1) }}
+                ) || ';' like '%;type:' || line_days.product_type || ';%'
             )
     where
-        (promotions.campaign_from is null or bundle_days.service_date >= promotions.campaign_from)
-        and (promotions.campaign_to is null or bundle_days.service_date <= promotions.campaign_to)
+        promotions.kind = 'bundle'
+        and (promotions.campaign_from is null or met.service_date >= promotions.campaign_from)
+        and (promotions.campaign_to is null or met.service_date <= promotions.campaign_to)
 
 ),
 
