@@ -1,7 +1,9 @@
-{#- Outage credit: when an account (directly or through its region) had outages
-    totalling at least outage_credit_total_days in the period, or one lasting at
-    least outage_credit_single_days, each monthly service line (not equipment) is
-    credited in full: the credit is what the line nets after its discounts. -#}
+{#- Outage credit: a monthly service line (not equipment) whose account, directly or
+    through its region, had outages totalling at least outage_credit_total_days in
+    the period, or one lasting at least outage_credit_single_days, is credited in
+    full: the credit is what the line nets after its discounts. Only the outage
+    time while the line's subscription was active counts (from its first active day
+    to the end of its last, in the period). -#}
 with bill_cycle as (
 
     select
@@ -12,35 +14,54 @@ with bill_cycle as (
 
 ),
 
+lines as (
+
+    select
+        lines.account_id,
+        lines.line_key,
+        lines.tax_category,
+        lines.amount_minor,
+        greatest({{ local_midnight('lines.service_from') }}, bill_cycle.period_start_at)
+            as active_from,
+        least({{ local_midnight('lines.service_to') }}, bill_cycle.period_end_at) as active_to
+    from {{ ref('int_charge_lines_base') }} as lines
+    cross join bill_cycle
+    where
+        lines.line_group = 1
+        and lines.product_type <> 'equipment'
+
+),
+
 outages as (
 
     select
-        accounts.account_id,
+        lines.line_key,
         outages.outage_id,
         {{ dbt.datediff(
-            'greatest(outages.started_at, bill_cycle.period_start_at)',
-            'least(outages.ended_at, bill_cycle.period_end_at)',
-            'second') }} as seconds_in_period
-    from {{ ref('stg_headend__outages') }} as outages
-    cross join bill_cycle
+            'greatest(outages.started_at, lines.active_from)',
+            'least(outages.ended_at, lines.active_to)',
+            'second') }} as seconds_active
+    from lines
     inner join {{ ref('stg_cms__accounts') }} as accounts
+        on lines.account_id = accounts.account_id
+    inner join {{ ref('stg_headend__outages') }} as outages
         on
-            outages.account_id = accounts.account_id
-            or (outages.account_id is null and outages.region_code = accounts.region_code)
+            accounts.account_id = outages.account_id
+            or (outages.account_id is null and accounts.region_code = outages.region_code)
     where
-        outages.started_at < bill_cycle.period_end_at
-        and outages.ended_at > bill_cycle.period_start_at
+        outages.started_at < lines.active_to
+        and outages.ended_at > lines.active_from
 
 ),
 
 qualifying as (
 
-    select account_id
+    select line_key
     from outages
-    group by account_id
+    group by line_key
     having
-        sum(seconds_in_period) >= {{ var('outage_credit_total_days') }} * 86400
-        or max(seconds_in_period) >= {{ var('outage_credit_single_days') }} * 86400
+        sum(seconds_active) >= {{ var('outage_credit_total_days') }} * 86400
+        or max(seconds_active) >= {{ var('outage_credit_single_days') }} * 86400
 
 ),
 
@@ -59,12 +80,9 @@ select
     lines.line_key,
     lines.tax_category,
     lines.amount_minor - coalesce(discounts.discount_minor, 0) as credit_minor
-from {{ ref('int_charge_lines_base') }} as lines
+from lines
 inner join qualifying
-    on lines.account_id = qualifying.account_id
+    on lines.line_key = qualifying.line_key
 left join discounts
     on lines.line_key = discounts.line_key
-where
-    lines.line_group = 1
-    and lines.product_type <> 'equipment'
-    and lines.amount_minor - coalesce(discounts.discount_minor, 0) > 0
+where lines.amount_minor - coalesce(discounts.discount_minor, 0) > 0
