@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ SUSPENSE_PREFIX = "feed_suspense/"
 QUIET_DAGSTER = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # The instance of a home: runs queue and start one at a time (the warehouse takes one writer).
 INSTANCE_CONFIG = Path(__file__).parent / "deploy" / "dagster.yaml"
+
+log = logging.getLogger("cablebill.bill_run")
 
 
 @dataclass(frozen=True)
@@ -117,11 +120,12 @@ def _execute(
     overrides=None,
     ops_config: dict | None = None,
     without: tuple[str, ...] = (),
+    only: list | None = None,
 ):
     """Run a job of the definitions for one partition, in this process, its stdout
     (dbt's log) in `<home>/logs/<log_name>`; settings and gate overrides go in tags,
     `ops_config` ({op: config}) in the run config; the assets named in `without`
-    (and what depends on them) are left out."""
+    (and what depends on them) are left out; with `only` (asset keys), just those run."""
     from dagster import AssetSelection, DagsterInstance
 
     from orchestration.definitions import defs
@@ -132,7 +136,7 @@ def _execute(
         log_path = home / "logs" / log_name
         log_path.parent.mkdir(exist_ok=True)
         job = defs.resolve_job_def(job_name)
-        selection = None
+        selection = only
         if without:
             left_out = AssetSelection.assets(*without).downstream()
             selection = list((AssetSelection.all() - left_out).resolve(job.asset_layer.asset_graph))
@@ -216,6 +220,73 @@ def _gate(evaluation) -> Gate:
     )
 
 
+def left_undone(instance, cycle: str) -> list:
+    """The steps after the close of closed cycle `cycle` that no run completed (a run
+    killed or failed after the close), as asset keys to run again: each one not
+    materialized for the cycle since its close, and each asset with checks upstream
+    of those, so that its gate is evaluated again before what it guards. Empty when
+    the cycle's bill run finished."""
+    from dagster import AssetKey, AssetRecordsFilter, AssetSelection
+
+    from orchestration.definitions import defs
+
+    closed = AssetKey(["ledger", "close"])
+    job = defs.resolve_job_def("bill_run")
+    graph = job.asset_layer.asset_graph
+
+    def materialized_at(key) -> float | None:
+        records = instance.fetch_materializations(
+            AssetRecordsFilter(asset_key=key, asset_partitions=[cycle]), limit=1
+        ).records
+        return records[0].timestamp if records else None
+
+    after = AssetSelection.assets(closed).downstream() - AssetSelection.assets(closed)
+    after_keys = [k for k in after.resolve(graph) if k in job.asset_layer.executable_asset_keys]
+    closed_at = materialized_at(closed) or 0.0  # the close may have died before saying so
+    undone = {k for k in after_keys if (materialized_at(k) or -1.0) < closed_at}
+    if not undone:
+        return []
+    upstream = AssetSelection.assets(*undone).upstream().resolve(graph)
+    gated = {k for k in after_keys if k in upstream and graph.get(k).check_keys}
+    return sorted(undone | gated, key=lambda k: k.to_user_string())
+
+
+def finish_closed_cycle(
+    inbox: Path, cycle: date, home: Path, pdf: bool = True
+) -> BillRunResult | None:
+    """Complete what the close of closed cycle `cycle` left undone (the journal and
+    reports, the exports and their gate, the statements, the summary): the files are
+    those an uninterrupted run writes. None when the cycle's bill run had finished."""
+    from dagster import AssetKey, DagsterInstance
+
+    configure_environment(home, inbox)
+    key = cycle.isoformat()
+    with DagsterInstance.get() as instance:
+        undone = left_undone(instance, key)
+    if not undone:
+        return None
+    log.info(
+        "bill run %s: the cycle is closed, but its close left undone: %s; completing them",
+        key,
+        ", ".join(k.to_user_string() for k in undone),
+    )
+    dbt_runner.manifest()
+    from orchestration.partitions import bill_cycles
+
+    statements = AssetKey(["statements"]) in undone
+    result, errors, log_path = _execute(
+        "bill_run",
+        bill_cycles,
+        key,
+        home,
+        f"bill-run-{key}.log",
+        None,
+        ops_config={"statements": {"pdf": pdf}} if statements else None,
+        only=undone,
+    )
+    return _outcome(result, errors, log_path, home, key, preview=False)
+
+
 def run_bill_cycle(
     inbox: Path,
     cycle: date,
@@ -247,6 +318,11 @@ def run_bill_cycle(
         ops_config=None if preview or not statements else {"statements": {"pdf": pdf}},
         without=() if statements else ("statements",),
     )
+    return _outcome(result, errors, log_path, home, key, preview)
+
+
+def _outcome(result, errors, log_path, home: Path, key: str, preview: bool) -> BillRunResult:
+    """What a bill run's result says, with the cycle's invoices as the warehouse has them."""
     outcome = BillRunResult(
         key,
         result.success,
@@ -259,7 +335,8 @@ def run_bill_cycle(
     if not result.success:
         outcome.errors = errors
         return outcome
-    for materialization in result.asset_materializations_for_node("ingest_inbox")[:1]:
+    ingested = result.job_def.graph.has_node_named("ingest_inbox")
+    for materialization in result.asset_materializations_for_node("ingest_inbox")[:ingested]:
         meta = materialization.metadata
         outcome.rows_quarantined = meta["rows_quarantined"].value
         outcome.deliveries_rejected = meta["deliveries_rejected"].value
@@ -267,7 +344,7 @@ def run_bill_cycle(
         count, total = con.execute(
             "select count(*), coalesce(sum(current_charges), 0) "
             f"from {'marts' if preview else 'ledger'}.invoices where cycle_date = ?",
-            [cycle],
+            [date.fromisoformat(key)],
         ).fetchall()[0]
         (outcome.quarantine_total,) = con.execute(
             "select count(*) from ingest.quarantine"

@@ -216,16 +216,21 @@ def main(argv: list[str] | None = None) -> int:
         log.info("setting %s = %s for this run", name, json.dumps(value))
     for gate, reason in overrides.items():
         log.info("gate %s overridden for this run: %s", gate, reason)
-    from orchestration.bill_run import run_bill_cycle, run_collections
+    from orchestration.bill_run import finish_closed_cycle, run_bill_cycle, run_collections
 
     log.info("%s %s: inbox %s, home %s", args.command, args.day, args.inbox, args.home)
     if args.command == "collect":
         result = run_collections(args.inbox, args.day, args.home, settings=settings)
     elif closed := _closed(args):
-        out = sys.stderr if closed.blocked else sys.stdout
-        print(f"bill run {args.day}: {closed.message}", file=out)
-        print(f"  data docs: {closed.docs_dir / 'index.html'}", file=out)
-        return 1 if closed.blocked else 0
+        # a closed cycle is never billed again; what its close left undone is finished
+        result = None
+        if not closed.blocked and not args.preview:
+            result = finish_closed_cycle(args.inbox, args.day, args.home, args.pdf)
+        if result is None:
+            out = sys.stderr if closed.blocked else sys.stdout
+            print(f"bill run {args.day}: {closed.message}", file=out)
+            print(f"  data docs: {closed.docs_dir / 'index.html'}", file=out)
+            return 1 if closed.blocked else 0
     else:
         result = run_bill_cycle(
             args.inbox,

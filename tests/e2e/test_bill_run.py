@@ -15,6 +15,8 @@ Due date: 2026-11-21 is a Saturday, so 2026-11-23.
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,7 @@ from tests.deliveries import (
     usage_extract,
     write_delivery,
 )
-from tests.e2e import cablebill, cablebill_process, read_csv
+from tests.e2e import CABLEBILL, cablebill, cablebill_process, read_csv
 
 pytestmark = pytest.mark.slow
 
@@ -252,3 +254,35 @@ def test_a_home_that_cannot_be_written_is_a_one_line_error(inbox, tmp_path, wher
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: home {home} cannot be written: ")
+
+
+def test_a_run_killed_right_after_the_close_is_finished_by_the_next_one(billed, tmp_path):
+    """kill -9 as soon as the ledger is closed: the next run finishes the journal, the
+    exports and their gate, and the statements, byte for byte as the uninterrupted
+    run of the same deliveries wrote them; the run after that has nothing to do."""
+    inbox, home = tmp_path / "in'box", tmp_path / "O'Brien's home"
+    _inbox(inbox, usage_id="20261101-O'Brien")
+    command = [CABLEBILL, "run", "--inbox", str(inbox), "--cycle", "2026-11-01"]
+    with subprocess.Popen(
+        [*command, "--home", str(home)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    ) as killed:
+        for line in killed.stdout:
+            if "ledger: closed" in line:
+                killed.send_signal(signal.SIGKILL)
+                break
+    assert killed.returncode == -signal.SIGKILL
+    assert not (home / "statements" / "2026-11-01").exists()
+
+    finished = _run(inbox, home)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "the cycle is closed, but its close left undone" in finished.stdout
+    assert "bill run 2026-11-01 done" in finished.stdout
+    for folder in ("exports/2026-11-01", "statements/2026-11-01"):
+        assert _digests(home / folder) == _digests(billed.home / folder), folder
+
+    again = _run(inbox, home)
+    assert again.returncode == 0 and "nothing was run" in again.stdout
