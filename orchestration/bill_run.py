@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import shutil
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -123,7 +124,8 @@ def _execute(
     only: list | None = None,
 ):
     """Run a job of the definitions for one partition, in this process, its stdout
-    (dbt's log) in `<home>/logs/<log_name>`; settings and gate overrides go in tags,
+    (dbt's log) in `<home>/logs/<log_name>-<run id>.log`, a file per run; settings
+    and gate overrides go in tags,
     `ops_config` ({op: config}) in the run config; the assets named in `without`
     (and what depends on them) are left out; with `only` (asset keys), just those run."""
     from dagster import AssetSelection, DagsterInstance
@@ -133,7 +135,8 @@ def _execute(
     with DagsterInstance.get() as instance:
         if not instance.has_dynamic_partition(partitions.name, key):
             instance.add_dynamic_partitions(partitions.name, [key])
-        log_path = home / "logs" / log_name
+        run_id = str(uuid.uuid4())
+        log_path = home / "logs" / f"{log_name}-{run_id[:8]}.log"
         log_path.parent.mkdir(exist_ok=True)
         job = defs.resolve_job_def(job_name)
         selection = only
@@ -149,6 +152,7 @@ def _execute(
                 tags=_tags(settings, overrides),
                 raise_on_error=False,
                 asset_selection=selection,
+                run_id=run_id,
             )
     errors = [
         f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
@@ -183,7 +187,7 @@ def run_collections(
 
     key = as_of.isoformat()
     result, errors, log_path = _execute(
-        "collections_daily", collection_days, key, home, f"collections-{key}.log", settings
+        "collections_daily", collection_days, key, home, f"collections-{key}", settings
     )
     outcome = CollectionsResult(key, result.success, errors, log_path)
     if result.success:
@@ -279,7 +283,7 @@ def finish_closed_cycle(
         bill_cycles,
         key,
         home,
-        f"bill-run-{key}.log",
+        f"bill-run-{key}",
         None,
         ops_config={"statements": {"pdf": pdf}} if statements else None,
         only=undone,
@@ -312,7 +316,7 @@ def run_bill_cycle(
         bill_cycles,
         key,
         home,
-        f"bill-run-{key}.log",
+        f"bill-run-{key}",
         settings,
         overrides,
         ops_config=None if preview or not statements else {"statements": {"pdf": pdf}},

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.business_calendar import write_seed
+from orchestration.home_lock import HomeInUse, home_lock
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     OVERRIDABLE_GATES,
@@ -22,6 +23,8 @@ from orchestration.settings import (
 )
 
 log = logging.getLogger("cablebill.cli")
+# Another process writes the home: try again later (sysexits' EX_TEMPFAIL).
+EXIT_HOME_IN_USE = 75
 
 
 def _day(text: str) -> date:
@@ -216,6 +219,16 @@ def main(argv: list[str] | None = None) -> int:
         log.info("setting %s = %s for this run", name, json.dumps(value))
     for gate, reason in overrides.items():
         log.info("gate %s overridden for this run: %s", gate, reason)
+    try:
+        with home_lock(args.home, f"cablebill {args.command} {args.day}"):
+            return _run(args, settings, overrides)
+    except HomeInUse as error:
+        print(f"error: {error}; try again when it has finished", file=sys.stderr)
+        return EXIT_HOME_IN_USE
+
+
+def _run(args, settings: dict, overrides: dict[str, str]) -> int:
+    """`cablebill run` or `collect`, holding the home."""
     from orchestration.bill_run import finish_closed_cycle, run_bill_cycle, run_collections
 
     log.info("%s %s: inbox %s, home %s", args.command, args.day, args.inbox, args.home)
@@ -302,9 +315,13 @@ def _dismiss(args) -> int:
         print(f"error: no warehouse at {warehouse}", file=sys.stderr)
         return 2
     try:
-        dismissal = dismiss_refused_delivery(
-            warehouse, args.feed, args.delivery_id, args.reason, args.timezone
-        )
+        with home_lock(args.home, f"cablebill dismiss {args.feed}/{args.delivery_id}"):
+            dismissal = dismiss_refused_delivery(
+                warehouse, args.feed, args.delivery_id, args.reason, args.timezone
+            )
+    except HomeInUse as error:
+        print(f"error: {error}; try again when it has finished", file=sys.stderr)
+        return EXIT_HOME_IN_USE
     except CannotDismiss as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

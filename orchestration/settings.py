@@ -6,16 +6,19 @@ CABLEBILL_INBOX is where deliveries arrive. The CLI sets both; `make ui` too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import duckdb
 import yaml
 from dagster import ConfigurableResource, EnvVar
+from pydantic import PrivateAttr
 
 from connectors.ingest import IngestReport, ingest_inbox
 from connectors.warehouse import memory_limit
 from invoice_renderer.etax import Supplier
+from orchestration.home_lock import home_lock
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 # Run tag carrying the billing settings a run overrides (JSON), read by the dbt steps.
@@ -29,7 +32,9 @@ RUN_DATES = {"cycle_date", "as_of"}
 
 
 class CablebillHome(ConfigurableResource):
-    """The deployment's folders and operator settings."""
+    """The deployment's folders and operator settings. A run holds the home's lock
+    from its start to its end (orchestration.home_lock); a sensor, which only reads
+    the inbox, does not."""
 
     home: str
     inbox: str
@@ -40,6 +45,20 @@ class CablebillHome(ConfigurableResource):
     operator_representative: str = "대표이사"
     # Operator time (HH:MM) after which a cycle day's feeds are expected in.
     feed_cutoff: str = "04:00"
+
+    _lock: contextlib.ExitStack | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context) -> None:
+        run = context.run
+        if run is not None:
+            self._lock = contextlib.ExitStack()
+            holder = f"Dagster run {run.run_id[:8]} of {run.job_name}"
+            self._lock.enter_context(home_lock(self.home_dir, holder))
+
+    def teardown_after_execution(self, context) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     @property
     def home_dir(self) -> Path:

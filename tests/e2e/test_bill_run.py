@@ -18,6 +18,7 @@ import hashlib
 import os
 import signal
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -286,3 +287,33 @@ def test_a_run_killed_right_after_the_close_is_finished_by_the_next_one(billed, 
 
     again = _run(inbox, home)
     assert again.returncode == 0 and "nothing was run" in again.stdout
+
+
+HOLD_THE_HOME = """
+import sys, time
+from pathlib import Path
+from orchestration.home_lock import home_lock
+with home_lock(Path(sys.argv[1]), "Dagster run 1a2b3c4d of bill_run"):
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_home_another_process_writes_is_refused_naming_the_holder(inbox, home):
+    """One writer per home: the second is refused at once, told who holds it, and its
+    own log names its run (a log per run, none overwritten)."""
+    _inbox(inbox)
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_HOME, str(home)], stdout=subprocess.PIPE, text=True
+    ) as holder:
+        assert holder.stdout.readline().strip() == "holding"
+        refused = _run(inbox, home)
+        holder.kill()
+    assert refused.returncode == 75
+    assert "is in use by Dagster run 1a2b3c4d of bill_run (process" in refused.stderr
+    assert "try again when it has finished" in refused.stderr
+    assert not (home / "warehouse.duckdb").exists()
+
+    for _ in range(2):
+        assert _run(inbox, home, "--preview", "--no-pdf").returncode == 0
+    assert len(list((home / "logs").glob("bill-run-2026-11-01-*.log"))) == 2
