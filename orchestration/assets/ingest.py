@@ -41,16 +41,22 @@ from orchestration.settings import CablebillHome, run_settings
 log = logging.getLogger("cablebill.ingest")
 
 INGEST_TABLES = ("deliveries", "quarantine", "rejections")
+# Skippable: a bill run of a closed cycle materializes nothing, and so skips every
+# step after ingest instead of failing them (the cycle stays as it was closed).
 SPECS = [
     AssetSpec(
         AssetKey(["raw", e.name]),
         group_name="ingest",
         description=f"Rows of `{e.feed}` deliveries' {e.name}, as loaded.",
+        skippable=True,
     )
     for e in ENTITIES
 ] + [
     AssetSpec(
-        AssetKey(["ingest", t]), group_name="ingest", description=f"The connectors' {t} ledger."
+        AssetKey(["ingest", t]),
+        group_name="ingest",
+        description=f"The connectors' {t} ledger.",
+        skippable=True,
     )
     for t in INGEST_TABLES
 ]
@@ -78,26 +84,28 @@ def _ingest(cablebill: CablebillHome, settings: dict) -> tuple[IngestReport, dic
     return report, summary
 
 
-def _refuse_unless_open(cablebill: CablebillHome, key: str) -> None:
-    """Stop a bill run at its first step, with a message ops can act on, when its
-    partition is not a cycle or the cycle is already closed. A closed cycle's ledger
-    is checked again first, so an invoice edited since its close is reported."""
+def _already_closed(cablebill: CablebillHome, key: str) -> str | None:
+    """Why a bill run of partition `key` has nothing to do (its cycle is closed and its
+    ledger adds up), or None when it is open. Raises a Failure, with a message ops can
+    act on, when the partition is not a cycle, or when the closed cycle's ledger,
+    checked again first, no longer adds up (an invoice edited since its close)."""
     try:
         cycle = parse_cycle(key)
     except ValueError as error:
         raise Failure(description=str(error), allow_retries=False) from None
     docs = cablebill.quality_dir(key)
     if not cablebill.warehouse.exists():
-        return
+        return None
     with cablebill.read_warehouse() as con:
         closed = closed_cycle(con, cycle, docs)
-    if closed:
-        (log.error if closed.blocked else log.warning)("ingest: %s", closed.message)
+    if closed and closed.blocked:
+        log.error("ingest: %s", closed.message)
         raise Failure(
             description=closed.message,
             metadata={"data_docs": MetadataValue.path(str(docs / "index.html"))},
             allow_retries=False,
         )
+    return closed.message if closed else None
 
 
 def _refuse_unless_billed(cablebill: CablebillHome, cycle) -> None:
@@ -120,8 +128,12 @@ def _refuse_unless_billed(cablebill: CablebillHome, cycle) -> None:
 )
 def ingest(context, cablebill: CablebillHome):
     """Load every new delivery in the inbox; deliveries already loaded are skipped.
-    A bill run of a partition that is no cycle, or of a closed cycle, stops here."""
-    _refuse_unless_open(cablebill, context.partition_key)
+    A bill run of a partition that is no cycle stops here; one of a closed cycle
+    materializes nothing, so that every later step is skipped: nothing to do."""
+    if closed := _already_closed(cablebill, context.partition_key):
+        log.info("ingest: %s", closed)
+        context.log.info(closed)
+        return
     _, summary = _ingest(cablebill, run_settings(context.run.tags))
     _refuse_unless_billed(cablebill, parse_cycle(context.partition_key))
     for spec in SPECS:
