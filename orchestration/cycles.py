@@ -40,11 +40,31 @@ def cycle_days_in_use(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [day for (day,) in rows]
 
 
-def register_cycles(instance: DagsterInstance, days: list[int], today: date) -> list[str]:
-    """Add the cycles of this month and the next for each bill-cycle day in use;
-    returns the keys added."""
-    months = [today.replace(day=1), (today.replace(day=28) + timedelta(days=4)).replace(day=1)]
-    keys = sorted({m.replace(day=d).isoformat() for m in months for d in days})
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def cycles_in_data(con: duckdb.DuckDBPyConnection, operator_timezone: str) -> list[str]:
+    """The bill cycles the delivered data calls for, from the data, not the clock:
+    every bill-cycle day of the delivered accounts in every month from the first
+    delivery's extraction to the month after the last one's (the cycles to come)."""
+    days = cycle_days_in_use(con)
+    ((first, last),) = con.execute(
+        "select min(cast(timezone($tz, extracted_at) as date)), "
+        "max(cast(timezone($tz, extracted_at) as date)) from ingest.deliveries",
+        {"tz": operator_timezone},
+    ).fetchall()
+    if not days or first is None:
+        return []
+    months, month = [], first.replace(day=1)
+    while month <= _next_month(last.replace(day=1)):
+        months.append(month)
+        month = _next_month(month)
+    return [m.replace(day=d).isoformat() for m in months for d in days]
+
+
+def register_cycles(instance: DagsterInstance, keys: list[str]) -> list[str]:
+    """Add the cycles `keys` that are not partitions yet; returns those added."""
     new = [k for k in keys if not instance.has_dynamic_partition(bill_cycles.name, k)]
     if new:
         instance.add_dynamic_partitions(bill_cycles.name, new)

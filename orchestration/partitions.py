@@ -1,6 +1,7 @@
 """Bill cycles and collection days as partitions, one per date (YYYY-MM-DD): the
-cycles of every cycle day in use are added by each ingest (`orchestration.cycles`)
-and by `cablebill run`; a collection day by its schedule or `cablebill collect`."""
+cycles the delivered data calls for are added by each ingest (`orchestration.cycles`)
+and `cablebill run` adds its own; a collection day by its schedule or `cablebill
+collect`."""
 
 import warnings
 

@@ -2,13 +2,11 @@
 
 Two ways in: the first step of a bill run (asset `ingest_inbox`, for its cycle),
 and the job `ingest_deliveries`, which the sensor `new_deliveries` starts when a
-delivery arrives; it also registers the bill cycles of the cycle days in use, so
+delivery arrives. Both register the bill cycles the delivered data calls for, so
 that ops can pick them in the UI.
 """
 
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from dagster import (
     AssetKey,
@@ -28,10 +26,10 @@ from dagster import (
 
 from connectors.contract import ENTITIES
 from connectors.ingest import IngestReport
-from connectors.warehouse import connect
 from orchestration.cycles import (
     closed_cycle,
     cycle_days_in_use,
+    cycles_in_data,
     parse_cycle,
     register_cycles,
 )
@@ -135,6 +133,7 @@ def ingest(context, cablebill: CablebillHome):
         context.log.info(closed)
         return
     _, summary = _ingest(cablebill, run_settings(context.run.tags))
+    _register_cycles(context, cablebill)
     _refuse_unless_billed(cablebill, parse_cycle(context.partition_key))
     for spec in SPECS:
         yield MaterializeResult(asset_key=spec.key, metadata=summary)
@@ -146,23 +145,24 @@ def ingest(context, cablebill: CablebillHome):
 )
 def ingest_new_deliveries(context: OpExecutionContext, cablebill: CablebillHome) -> Output:
     _, summary = _ingest(cablebill, run_settings(context.run.tags))
-    con = connect(cablebill.warehouse, cablebill.operator_timezone)
-    try:
-        days = cycle_days_in_use(con)
-    finally:
-        con.close()
-    today = datetime.now(ZoneInfo(cablebill.operator_timezone)).date()
-    added = register_cycles(context.instance, days, today)
+    summary["cycles_added"] = ", ".join(_register_cycles(context, cablebill)) or "none"
+    return Output(None, metadata=summary)
+
+
+def _register_cycles(context, cablebill: CablebillHome) -> list[str]:
+    """Make every cycle the delivered data calls for a partition ops can pick."""
+    with cablebill.read_warehouse() as con:
+        keys = cycles_in_data(con, cablebill.operator_timezone)
+    added = register_cycles(context.instance, keys)
     if added:
         log.info("ingest: bill cycles added: %s", ", ".join(added))
-    summary["cycles_added"] = ", ".join(added) or "none"
-    return Output(None, metadata=summary)
+    return added
 
 
 @job(
     executor_def=in_process_executor,
     description="Ingest the deliveries waiting in the inbox (started by the sensor "
-    "new_deliveries); register the bill cycles of the cycle days in use.",
+    "new_deliveries); register the bill cycles the delivered data calls for.",
 )
 def ingest_deliveries():
     ingest_new_deliveries()
