@@ -14,9 +14,11 @@ from connectors.contract import (
     DATE,
     DIGITS,
     ENUM,
+    ID,
     INT,
     JSON,
     MONEY,
+    TEXT,
     TIMESTAMP,
     Column,
     Entity,
@@ -50,6 +52,7 @@ EXTRA = "_extra"
 # field may hold: control characters, but for tab (C0, DEL and C1).
 MAX_TEXT_LENGTH = 4000
 CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
+FREE_TEXT_TYPES = frozenset({TEXT, ID, JSON})
 
 
 def q(name: str) -> str:
@@ -129,13 +132,16 @@ def _column_checks(column: Column, max_text_length: int) -> list[tuple[str, str,
             "text_too_long",
             f"{lit(name + ': ')} || format('{{:,}}', length({q(name)})) "
             f"|| {lit(f' characters, over {max_text_length:,}')}",
-        ),
-        (
-            f"regexp_matches({q(name)}, '{CONTROL_CHARACTERS}')",
-            "control_character",
-            lit(f"{name}: holds a control character (only tab is allowed)"),
-        ),
+        )
     ]
+    if column.type in FREE_TEXT_TYPES:  # other types refuse a control character as a bad value
+        checks.append(
+            (
+                f"regexp_matches({q(name)}, '{CONTROL_CHARACTERS}')",
+                "control_character",
+                lit(f"{name}: holds a control character (only tab is allowed)"),
+            )
+        )
     if column.type == MONEY:
         checks.append(
             (
