@@ -8,6 +8,7 @@ with severity ERROR it stops every asset downstream of the one it checks.
 
 import json
 import logging
+from collections.abc import Iterator
 from datetime import date
 
 from dagster import (
@@ -15,6 +16,7 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetKey,
+    Failure,
     MetadataValue,
     asset_check,
 )
@@ -47,16 +49,19 @@ def _overrides(context: AssetCheckExecutionContext) -> dict[str, str]:
     return json.loads(context.run.tags.get(OVERRIDES_TAG, "{}"))
 
 
-def _result(
+def _verdict(
+    context: AssetCheckExecutionContext,
     results: list[GateResult],
     cablebill: CablebillHome,
     cycle: str,
     block: bool = True,
     override: str | None = None,
-):
+) -> Iterator[AssetCheckResult]:
     """One check result for the suites of a gate, with what each observed. A gate
     overridden for the run (with `override`, the reason) warns instead of blocking.
-    The gate's Data Docs pages are written here, once for all its suites."""
+    The gate's Data Docs pages are written here, once for all its suites. A blocking
+    failure then fails the step with a message in plain words: which gate, and what
+    it found (Dagster's own would only say that a blocking check failed)."""
     publish_docs(cablebill.quality_dir(cycle))
     passed = all(r.success for r in results)
     metadata = {}
@@ -77,12 +82,25 @@ def _result(
         block = False
     if not passed:
         metadata["summary"] = MetadataValue.md("\n".join(lines))
-    metadata["data_docs"] = MetadataValue.path(str(cablebill.quality_dir(cycle) / "index.html"))
-    return AssetCheckResult(
+    docs = cablebill.quality_dir(cycle) / "index.html"
+    metadata["data_docs"] = MetadataValue.path(str(docs))
+    yield AssetCheckResult(
         passed=passed,
         metadata=metadata,
         severity=AssetCheckSeverity.ERROR if block else AssetCheckSeverity.WARN,
     )
+    if block and not passed:
+        found = "; ".join(
+            f"{r.name}: {f.column or f.expectation} on {f.unexpected_count:,} rows"
+            for r in results
+            for f in r.failures
+        )
+        gate = context.check_specs[0].name
+        raise Failure(
+            description=f"BLOCKED by {gate}: {found}. Nothing this gate guards was run; "
+            f"the check's summary and the Data Docs ({docs}) show the rows.",
+            allow_retries=False,
+        )
 
 
 @asset_check(
@@ -94,7 +112,7 @@ def _result(
 )
 def feeds_complete(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
-) -> AssetCheckResult:
+) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     with cablebill.read_warehouse() as con:
         results = validate_feeds(
@@ -104,7 +122,7 @@ def feeds_complete(
             cablebill.operator_timezone,
             cablebill.quality_dir(cycle),
         )
-    return _result(results, cablebill, cycle)
+    yield from _verdict(context, results, cablebill, cycle)
 
 
 @asset_check(
@@ -116,13 +134,13 @@ def feeds_complete(
 )
 def quarantine_review(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
-) -> AssetCheckResult:
+) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     with cablebill.read_warehouse() as con:
         result = review_quarantine(
             con, date.fromisoformat(cycle), _settings(context), cablebill.quality_dir(cycle)
         )
-    return _result([result], cablebill, cycle, block=False)
+    yield from _verdict(context, [result], cablebill, cycle, block=False)
 
 
 @asset_check(
@@ -135,12 +153,12 @@ def quarantine_review(
 )
 def invoice_arithmetic(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
-) -> AssetCheckResult:
+) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     day, docs = date.fromisoformat(cycle), cablebill.quality_dir(cycle)
     with cablebill.read_warehouse() as con:
         results = [validate_coverage(con, day, docs), validate_invoices(con, day, docs)]
-    return _result(results, cablebill, cycle)
+    yield from _verdict(context, results, cablebill, cycle)
 
 
 @asset_check(
@@ -152,11 +170,11 @@ def invoice_arithmetic(
 )
 def ledger_integrity(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
-) -> AssetCheckResult:
+) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     with cablebill.read_warehouse() as con:
         result = validate_ledger(con, cablebill.quality_dir(cycle))
-    return _result([result], cablebill, cycle)
+    yield from _verdict(context, [result], cablebill, cycle)
 
 
 @asset_check(
@@ -167,12 +185,12 @@ def ledger_integrity(
 )
 def exports_match_marts(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
-) -> AssetCheckResult:
+) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     files = exported_files(date.fromisoformat(cycle), cablebill.exports_dir(cycle))
     with cablebill.read_warehouse() as con:
         result = validate_exports(con, files, cablebill.quality_dir(cycle))
-    return _result([result], cablebill, cycle)
+    yield from _verdict(context, [result], cablebill, cycle)
 
 
 def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action: str):
@@ -181,7 +199,8 @@ def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action
     cycle, settings = _cycle(context), _settings(context)
     with cablebill.read_warehouse() as con:
         result = validate(con, date.fromisoformat(cycle), settings, cablebill.quality_dir(cycle))
-    return _result(
+    yield from _verdict(
+        context,
         [result],
         cablebill,
         cycle,
@@ -197,8 +216,10 @@ def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action
     "previous cycle's (suite `cycle_totals`); blocks or warns per anomaly_action, and "
     "warns when ops override it for the run with a reason.",
 )
-def cycle_totals(context: AssetCheckExecutionContext, cablebill: CablebillHome) -> AssetCheckResult:
-    return _anomaly_gate(
+def cycle_totals(
+    context: AssetCheckExecutionContext, cablebill: CablebillHome
+) -> Iterator[AssetCheckResult]:
+    yield from _anomaly_gate(
         context, cablebill, validate_cycle_totals, "cycle_totals", "anomaly_action"
     )
 
@@ -210,5 +231,9 @@ def cycle_totals(context: AssetCheckExecutionContext, cablebill: CablebillHome) 
     "previous cycle, listed for review (suite `bill_jumps`); warns or blocks per "
     "bill_jump_action.",
 )
-def bill_jumps(context: AssetCheckExecutionContext, cablebill: CablebillHome) -> AssetCheckResult:
-    return _anomaly_gate(context, cablebill, validate_bill_jumps, "bill_jumps", "bill_jump_action")
+def bill_jumps(
+    context: AssetCheckExecutionContext, cablebill: CablebillHome
+) -> Iterator[AssetCheckResult]:
+    yield from _anomaly_gate(
+        context, cablebill, validate_bill_jumps, "bill_jumps", "bill_jump_action"
+    )
