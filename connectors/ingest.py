@@ -25,7 +25,7 @@ from connectors.errors import DeliveryConflict, DeliveryRejected
 from connectors.manifest import Manifest, read_manifest, sha256_of
 from connectors.readers import ROW_NUMBER, read_file
 from connectors.registration import is_valid_brn
-from connectors.validate import EXTRA, MAX_TEXT_LENGTH, checked_sql, q, sql_type
+from connectors.validate import DEFAULT_RULES, EXTRA, Rules, checked_sql, q, sql_type
 from connectors.warehouse import INGEST_SCHEMA, connect, raw_table
 
 log = logging.getLogger(__name__)
@@ -78,17 +78,15 @@ def ingest_inbox(
     warehouse: Path,
     home: Path,
     operator_timezone: str = "Asia/Seoul",
-    max_text_length: int = MAX_TEXT_LENGTH,
+    rules: Rules = DEFAULT_RULES,
 ) -> IngestReport:
-    """Ingest every delivery in `inbox` into `warehouse`; safe to run again. A field
-    longer than `max_text_length` characters sends its row to quarantine."""
+    """Ingest every delivery in `inbox` into `warehouse`, its rows checked as `rules`
+    say (the longest a field may be, the currencies billed in); safe to run again."""
     report = IngestReport()
     con = connect(warehouse, operator_timezone)
     try:
         for folder in delivery_folders(inbox):
-            result = ingest_delivery(
-                con, folder, home, ZoneInfo(operator_timezone), max_text_length
-            )
+            result = ingest_delivery(con, folder, home, ZoneInfo(operator_timezone), rules)
             report.deliveries.append(result)
     finally:
         con.close()
@@ -100,7 +98,7 @@ def ingest_delivery(
     folder: Path,
     home: Path,
     operator_tz: ZoneInfo,
-    max_text_length: int = MAX_TEXT_LENGTH,
+    rules: Rules = DEFAULT_RULES,
 ) -> DeliveryResult:
     feed, delivery_id = folder.parent.name, folder.name
     try:
@@ -121,7 +119,7 @@ def ingest_delivery(
                 "this delivery id was already loaded with different content; "
                 "a correction needs a new delivery id",
             )
-        return _load(con, manifest, home, max_text_length)
+        return _load(con, manifest, home, rules)
     except DeliveryRejected as exc:
         log.error("%s", pii.mask(str(exc)))
         _record_rejection(con, folder, exc)
@@ -154,7 +152,7 @@ def _record_rejection(con, folder: Path, exc: DeliveryRejected) -> None:
     )
 
 
-def _load(con, manifest: Manifest, home: Path, max_text_length: int) -> DeliveryResult:
+def _load(con, manifest: Manifest, home: Path, rules: Rules) -> DeliveryResult:
     staging = home / "landing" / ".staging" / manifest.feed / manifest.delivery_id
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -172,7 +170,7 @@ def _load(con, manifest: Manifest, home: Path, max_text_length: int) -> Delivery
         loaded = quarantined = 0
         for mf in files:
             ent = entity(manifest.feed, mf.entity)
-            good, bad = _load_file(con, scratch, manifest, mf, ent, max_text_length)
+            good, bad = _load_file(con, scratch, manifest, mf, ent, rules)
             loaded, quarantined = loaded + good, quarantined + bad
             log.info(
                 "%s/%s %s: %d rows loaded, %d quarantined",
@@ -206,9 +204,7 @@ def _load(con, manifest: Manifest, home: Path, max_text_length: int) -> Delivery
     return DeliveryResult(manifest.feed, manifest.delivery_id, "loaded", loaded, quarantined)
 
 
-def _load_file(
-    con, scratch, manifest: Manifest, mf, ent: Entity, max_text_length: int
-) -> tuple[int, int]:
+def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) -> tuple[int, int]:
     """Validate one file chunk by chunk in `scratch`, load its good rows through `con`;
     (good, quarantined).
 
@@ -238,7 +234,7 @@ def _load_file(
         scratch.execute(f"create or replace temp table {incoming} as select * from _chunk")
         scratch.unregister("_chunk")
         rows += chunk.num_rows
-        checks = checked_sql(ent, incoming, present, max_text_length)
+        checks = checked_sql(ent, incoming, present, rules)
         scratch.execute(f"create or replace temp table {checked} as {checks}")
         _flag_pii(scratch, ent, incoming, checked, present)
         _flag_python_checks(scratch, ent, checked)

@@ -7,6 +7,8 @@ Reason codes are stable and documented in docs/feeds.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel.numbers import list_currencies
 
 from connectors.contract import (
@@ -51,6 +53,19 @@ EXTRA = "_extra"
 # The longest a field may be (a setting, max_text_length), and the characters no
 # field may hold: control characters, but for tab (C0, DEL and C1).
 MAX_TEXT_LENGTH = 4000
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What an operator sets of the row checks: the longest a field may be, and the
+    currencies the platform bills in (None: any ISO 4217 currency)."""
+
+    max_text_length: int = MAX_TEXT_LENGTH
+    currencies: frozenset[str] | None = None
+
+
+DEFAULT_RULES = Rules()
+
 CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
 FREE_TEXT_TYPES = frozenset({TEXT, ID, JSON})
 
@@ -121,17 +136,17 @@ _WHAT = {
 }
 
 
-def _column_checks(column: Column, max_text_length: int) -> list[tuple[str, str, str]]:
+def _column_checks(column: Column, rules: Rules) -> list[tuple[str, str, str]]:
     """(condition, reason_code, detail expression) triples for one column, in order.
     A field's size and characters come first: no detail repeats a field too long or
     with control characters in it."""
     name, raw, typed = column.name, _raw(column), _t(column.name)
     checks = [
         (
-            f"length({q(name)}) > {int(max_text_length)}",
+            f"length({q(name)}) > {int(rules.max_text_length)}",
             "text_too_long",
             f"{lit(name + ': ')} || format('{{:,}}', length({q(name)})) "
-            f"|| {lit(f' characters, over {max_text_length:,}')}",
+            f"|| {lit(f' characters, over {rules.max_text_length:,}')}",
         )
     ]
     if column.type in FREE_TEXT_TYPES:  # other types refuse a control character as a bad value
@@ -205,43 +220,55 @@ def _t(name: str) -> str:
 
 
 _ENTITY_CHECKS = {
-    "date_range": lambda e: {
+    "date_range": lambda e, rules: {
         "subscriptions": [_after("end_date", "start_date", strict=False)],
         "suspensions": [_after("to_date", "from_date", strict=True)],
         "devices": [_after("returned_at", "rented_from", strict=False)],
     }[e.name],
-    "valid_range": lambda e: [_after("valid_to", "valid_from", strict=True)],
-    "usage_range": lambda e: [_after("usage_end", "usage_start", strict=False)],
-    "outage_range": lambda e: [_after("ended_at", "started_at", strict=True)],
-    "outage_target": lambda e: [
+    "valid_range": lambda e, rules: [_after("valid_to", "valid_from", strict=True)],
+    "usage_range": lambda e, rules: [_after("usage_end", "usage_start", strict=False)],
+    "outage_range": lambda e, rules: [_after("ended_at", "started_at", strict=True)],
+    "outage_target": lambda e, rules: [
         (
             "(nullif(region_code, '') is null) = (nullif(account_id, '') is null)",
             "bad_outage_target",
             lit("exactly one of region_code and account_id is required"),
         )
     ],
-    "business_account": lambda e: [
+    "business_account": lambda e, rules: [
         (
             "t_customer_type = 'business' and t_business_reg_no is null",
             "missing_value",
             lit("business_reg_no is required for a business account"),
         )
     ],
-    "card_last4": lambda e: [
+    "card_last4": lambda e, rules: [
         ("length(t_card_last4) <> 4", "bad_digits", lit("card_last4 must be 4 digits"))
     ],
-    "currency": lambda e: [
+    "currency": lambda e, rules: [
         (
             f"t_currency not in ({', '.join(lit(c) for c in ISO_CURRENCIES)})",
             "unknown_currency",
             "'currency: ' || t_currency || ' is not an ISO 4217 code'",
-        )
+        ),
+        *(
+            [
+                (
+                    f"t_currency not in ({', '.join(lit(c) for c in sorted(rules.currencies))})",
+                    "unsupported_currency",
+                    "'currency: ' || t_currency || ' is not a currency this platform bills in "
+                    f"({', '.join(sorted(rules.currencies))})'",
+                )
+            ]
+            if rules.currencies is not None
+            else []
+        ),
     ],
 }
 
 
 def checked_sql(
-    entity: Entity, source: str, present: list[str], max_text_length: int = MAX_TEXT_LENGTH
+    entity: Entity, source: str, present: list[str], rules: Rules = DEFAULT_RULES
 ) -> str:
     """SQL over `source` (the contract's text columns `present`, the struct `_extra`
     of unknown columns when present, `_row_number`) that types and checks each row.
@@ -254,8 +281,8 @@ def checked_sql(
         for c in entity.columns
     )
     typed = ", ".join(f"{_typed(c)} as {_t(c.name)}" for c in entity.columns)
-    checks = [chk for c in entity.columns for chk in _column_checks(c, max_text_length)]
-    checks += [chk for name in entity.checks for chk in _ENTITY_CHECKS[name](entity)]
+    checks = [chk for c in entity.columns for chk in _column_checks(c, rules)]
+    checks += [chk for name in entity.checks for chk in _ENTITY_CHECKS[name](entity, rules)]
     reason = " ".join(f"when {cond} then {lit(code)}" for cond, code, _ in checks)
     detail = " ".join(f"when {cond} then {det}" for cond, _, det in checks)
     extra = f"to_json({EXTRA})" if EXTRA in present_set else "cast(null as varchar)"

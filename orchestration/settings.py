@@ -7,6 +7,7 @@ CABLEBILL_INBOX is where deliveries arrive. The CLI sets both; `make ui` too.
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from dagster import ConfigurableResource, EnvVar
 from pydantic import PrivateAttr
 
 from connectors.ingest import IngestReport, ingest_inbox
+from connectors.validate import Rules
 from connectors.warehouse import memory_limit
 from invoice_renderer.etax import Supplier
 from orchestration.home_lock import home_lock
@@ -70,13 +72,10 @@ class CablebillHome(ConfigurableResource):
 
     def ingest(self, settings: dict) -> IngestReport:
         """Load every new delivery of the inbox, as `settings` (billing_settings()
-        and a run's overrides) say."""
+        and a run's overrides) say, in the currencies the platform bills in."""
+        rules = Rules(settings["max_text_length"], billed_currencies())
         return ingest_inbox(
-            Path(self.inbox),
-            self.warehouse,
-            self.home_dir,
-            self.operator_timezone,
-            settings["max_text_length"],
+            Path(self.inbox), self.warehouse, self.home_dir, self.operator_timezone, rules
         )
 
     def read_warehouse(self) -> duckdb.DuckDBPyConnection:
@@ -115,6 +114,13 @@ def warehouse_path(home: Path) -> Path:
 
 def home_from_env() -> CablebillHome:
     return CablebillHome(home=EnvVar("CABLEBILL_HOME"), inbox=EnvVar("CABLEBILL_INBOX"))
+
+
+def billed_currencies() -> frozenset[str]:
+    """The currencies the platform bills in: those of the `currencies` seed, which
+    gives each its minor unit and rounding step."""
+    with (DBT_PROJECT_DIR / "seeds" / "currencies.csv").open(encoding="utf-8") as fh:
+        return frozenset(row["currency"] for row in csv.DictReader(fh))
 
 
 def billing_settings() -> dict:

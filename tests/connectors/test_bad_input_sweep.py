@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 from connectors.ingest import ingest_inbox
-from tests.deliveries import account, csv_bytes, product, write_delivery
+from connectors.validate import Rules
+from tests.deliveries import account, csv_bytes, product, subscription, write_delivery
 
 PAN = "4111111111111111"
 FULL_WIDTH_PAN = "".join(chr(ord(d) + 0xFEE0) for d in PAN)  # U+FF14 U+FF11 ...
@@ -116,9 +117,8 @@ def test_the_text_limit_is_a_setting(inbox, home):
     write_delivery(
         inbox, "headend", "20261101-0001", {"vod_purchases.csv": [_vod(title_name="x" * 5000)]}
     )
-    (result,) = ingest_inbox(
-        inbox, home / "warehouse.duckdb", home, max_text_length=10_000
-    ).deliveries
+    rules = Rules(max_text_length=10_000)
+    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home, rules=rules).deliveries
     assert (result.rows_loaded, result.rows_quarantined) == (1, 0)
 
 
@@ -147,3 +147,32 @@ def test_a_card_number_in_json_or_in_a_column_name_is_found(inbox, home, where, 
     ((_, code, detail, row),) = _quarantine(home)
     assert code == "pii_card_number" and detail.startswith(expected), detail
     assert PAN not in detail + row and "1111" in detail
+
+
+def test_an_account_in_a_currency_the_platform_does_not_bill_in_is_quarantined(inbox, home):
+    """JPY is ISO 4217, but the platform has no minor unit or rounding step for it:
+    the account waits in quarantine, with its subscriptions, instead of failing the
+    run or being billed in another currency."""
+    write_delivery(
+        inbox,
+        "cms",
+        "20261101-0001",
+        {
+            "accounts.csv": [account("A1"), account("A2", currency="JPY")],
+            "products.csv": [product("BASE", 13200)],
+            "subscriptions.csv": [
+                subscription("S1", "A1", "BASE", "2025-03-01"),
+                subscription("S2", "A2", "BASE", "2025-03-01"),
+            ],
+        },
+    )
+    rules = Rules(currencies=frozenset({"KRW", "USD"}))
+    ingest_inbox(inbox, home / "warehouse.duckdb", home, rules=rules)
+    quarantined = {(row[1], row[2]) for row in _quarantine(home)}
+    assert quarantined == {
+        (
+            "unsupported_currency",
+            "currency: JPY is not a currency this platform bills in (KRW, USD)",
+        ),
+        ("unknown_account", "account_id: A2 is not in this snapshot's accounts"),
+    }

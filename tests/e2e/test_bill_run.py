@@ -211,11 +211,17 @@ def test_a_closed_cycle_reruns_and_changes_nothing(billed):
 
 
 def test_a_failing_run_exits_non_zero_and_says_why(inbox, home):
-    _inbox(inbox, [account("A4", currency="JPY")])  # valid ISO 4217, not billed here
+    # what the connectors accept but a dbt test refuses: a promotion requiring 21 products
+    requires = ";".join(f"P{n}" for n in range(21))
+    promotion = {"promo_code": "MANY", "name": "many", "kind": "bundle", "value": 1000}
+    files = cms_snapshot() | {"promotions.csv": [promotion | {"requires": requires, "priority": 1}]}
+    write_delivery(inbox, "cms", "20261101-0001", files)
+    usage_extract(inbox, "20261101-0001")
+    quiet_extracts(inbox, "20261101-0001")
     result = _run(inbox, home)
     assert result.returncode == 1
     assert "bill run 2026-11-01 FAILED" in result.stderr
-    assert "relationships_stg_cms__accounts_currency" in result.stderr
+    assert "promotion_requires_at_most_20_entries" in result.stderr
     assert not (home / "exports" / "2026-11-01").exists()
 
 
