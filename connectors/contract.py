@@ -127,6 +127,8 @@ ENTITIES: tuple[Entity, ...] = (
             _c("contract_start_date", DATE),
             _c("contract_discount_pct", MONEY),
             _c("termination_reason", ID),
+            # contract discounts granted before the platform's first bill run (migration)
+            _c("discount_granted_before", MONEY),
         ),
         key=("subscription_id",),
         account_ref="account_id",

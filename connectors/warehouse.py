@@ -75,7 +75,8 @@ def memory_limit() -> str:
 
 
 def connect(path: Path, operator_timezone: str) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, creating the connector-owned tables when missing.
+    """Open the warehouse, creating the connector-owned tables when missing and adding
+    the columns a newer contract has (optional ones: older rows hold null).
 
     Timestamps without an offset are read in `operator_timezone`.
     """
@@ -85,4 +86,9 @@ def connect(path: Path, operator_timezone: str) -> duckdb.DuckDBPyConnection:
     con.execute(_LEDGER)
     for entity in ENTITIES:
         con.execute(_raw_ddl(entity))
+        for column in entity.columns:
+            con.execute(
+                f"alter table {raw_table(entity)} "
+                f"add column if not exists {q(column.name)} {sql_type(column)}"
+            )
     return con

@@ -1,10 +1,34 @@
-{#- 할인반환금: a subscription that ends in this period before its contract's end
-    bills the contract discounts granted so far x remaining contract days /
-    contract days, rounded down, unless its termination reason is exempt. The
-    discounts granted are those on closed invoices plus this period's. -#}
+{#- 할인반환금: a subscription that ends before its contract's end bills the
+    contract discounts granted so far x remaining contract days / contract days,
+    rounded down, unless its termination reason is exempt. The discounts granted are
+    those before the platform's first bill run (`discount_granted_before`, from the
+    CMS), those on closed invoices and this period's. A termination entered late (an
+    end date in a period already closed) bills on the next invoice: every ended
+    contract since the platform's first period whose charge no closed invoice holds. -#}
 with bill_cycle as (
 
     select * from {{ ref('int_bill_cycle') }}
+
+),
+
+platform_start as (
+
+    select min(periods.period_start) as period_start
+    from (
+        select period_start from bill_cycle
+        union all
+        select period_start from {{ ref('int_ledger_invoices_before_cycle') }}
+    ) as periods
+
+),
+
+charged_before as (
+
+    select distinct
+        source_ref as subscription_id,
+        service_from as end_date
+    from {{ ref('int_ledger_invoice_lines_before_cycle') }}
+    where line_type = 'one_time'
 
 ),
 
@@ -19,10 +43,16 @@ ended as (
     inner join {{ ref('int_accounts_billed') }} as billed
         on subscriptions.account_id = billed.account_id
     cross join bill_cycle
+    cross join platform_start
+    left join charged_before
+        on
+            subscriptions.subscription_id = charged_before.subscription_id
+            and subscriptions.end_date = charged_before.end_date
     where
         subscriptions.contract_months > 0
-        and subscriptions.end_date > bill_cycle.period_start
+        and subscriptions.end_date > platform_start.period_start
         and subscriptions.end_date <= bill_cycle.period_end
+        and charged_before.subscription_id is null
         and coalesce(subscriptions.termination_reason, '') not in (
             {%- for reason in var('etc_exempt_reasons') %}
                 '{{ reason }}'{% if not loop.last %},{% endif %}
@@ -63,7 +93,8 @@ owed as (
         ended.contract_end_date,
         {{ days_between('ended.end_date', 'ended.contract_end_date') }} as remaining_days,
         {{ days_between('ended.contract_start_date', 'ended.contract_end_date') }} as contract_days,
-        coalesce({{ to_minor('granted_before.granted_amount', 'billed.minor_scale') }}, 0)
+        coalesce({{ to_minor('ended.discount_granted_before', 'billed.minor_scale') }}, 0)
+        + coalesce({{ to_minor('granted_before.granted_amount', 'billed.minor_scale') }}, 0)
         + coalesce(granted_now.granted_minor, 0) as granted_minor
     from ended
     inner join {{ ref('int_accounts_billed') }} as billed

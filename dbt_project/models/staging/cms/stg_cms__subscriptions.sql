@@ -15,6 +15,7 @@ select
     contract_start_date,
     contract_discount_pct,
     termination_reason,
+    discount_granted_before,
     _delivery_id as delivery_id,
     _extracted_at as extracted_at
 from source
