@@ -240,6 +240,7 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
         _flag_python_checks(scratch, ent, checked)
         _flag_duplicates(scratch, ent, checked, keys)
         _flag_references(scratch, ent, checked)
+        _flag_foreign_currency(scratch, ent, checked)
         good += _insert_good(con, scratch, manifest, ent, checked)
         bad += _quarantine(con, scratch, manifest, mf.name, ent, checked, read.columns)
     rows += len(read.malformed)
@@ -427,6 +428,30 @@ def _flag_references(con, ent: Entity, checked: str) -> None:
                 where _reason is null
                     and t_{column} not in (select t_{target_key} from keys_{target})
             """)
+
+
+def _flag_foreign_currency(con, ent: Entity, checked: str) -> None:
+    """A payment in another currency than its account's, as the newest CMS snapshot
+    loaded says: never counted against the account's bill in the wrong currency.
+    Payments of an account the CMS does not have yet are left to suspense."""
+    columns = {c.name for c in ent.columns}
+    if ent.feed == "cms" or not {"account_id", "currency"} <= columns:
+        return
+    con.execute(f"""
+        update {checked} set _reason = 'currency_mismatch',
+            _detail = 'currency: ' || t_currency || ' is not the account''s currency ('
+                || accounts.currency || ')'
+        from (
+            select account_id, currency from {raw_table(entity("cms", "accounts"))}
+            where _delivery_id = (
+                select delivery_id from {INGEST_SCHEMA}.deliveries where feed = 'cms'
+                order by extracted_at desc, delivery_id desc limit 1
+            )
+        ) as accounts
+        where {checked}._reason is null
+            and {checked}.t_account_id = accounts.account_id
+            and {checked}.t_currency <> accounts.currency
+    """)
 
 
 def _quarantine(

@@ -176,3 +176,24 @@ def test_an_account_in_a_currency_the_platform_does_not_bill_in_is_quarantined(i
         ),
         ("unknown_account", "account_id: A2 is not in this snapshot's accounts"),
     }
+
+
+def test_a_payment_in_another_currency_than_its_accounts_is_quarantined(inbox, home):
+    write_delivery(
+        inbox,
+        "cms",
+        "20261101-0001",
+        {"accounts.csv": [account("A1")], "products.csv": [product("BASE", 13200)]},
+    )
+    usd, unknown = _payment("30.00") | {"txn_id": "T2", "currency": "USD"}, _payment("1000")
+    unknown |= {"txn_id": "T3", "account_id": "A9"}  # no account yet: suspense, later
+    write_delivery(
+        inbox,
+        "payments",
+        "20261101-0001",
+        {"card_settlements.csv": [_payment("30000") | {"txn_id": "T1"}, usd, unknown]},
+    )
+    ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    ((row_number, code, detail, _),) = _quarantine(home)
+    assert (row_number, code) == (2, "currency_mismatch")
+    assert detail == "currency: USD is not the account's currency (KRW)"
