@@ -226,6 +226,10 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
     incoming, checked, keys = f"incoming_{ent.name}", f"checked_{ent.name}", f"keys_{ent.name}"
     key_cols = ", ".join(f"t_{k} {sql_type(ent.column(k))}" for k in ent.key)
     scratch.execute(f"create or replace temp table {keys} ({key_cols}, first_row bigint)")
+    if ent.name in _FIRST:  # their currencies, for the subscriptions of the snapshot
+        scratch.execute(
+            f"create or replace temp table currency_{ent.name} (code varchar, currency varchar)"
+        )
     rows = good = bad = 0
     for chunk in _chunks(read.batches):
         chunk = _pack_extras(chunk, ent)
@@ -241,6 +245,11 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
         _flag_duplicates(scratch, ent, checked, keys)
         _flag_references(scratch, ent, checked)
         _flag_foreign_currency(scratch, ent, checked)
+        if ent.name in _FIRST:
+            scratch.execute(
+                f"insert into currency_{ent.name} select t_{ent.key[0]}, t_currency "
+                f"from {checked} where _reason is null"
+            )
         good += _insert_good(con, scratch, manifest, ent, checked)
         bad += _quarantine(con, scratch, manifest, mf.name, ent, checked, read.columns)
     rows += len(read.malformed)
@@ -431,9 +440,26 @@ def _flag_references(con, ent: Entity, checked: str) -> None:
 
 
 def _flag_foreign_currency(con, ent: Entity, checked: str) -> None:
-    """A payment in another currency than its account's, as the newest CMS snapshot
-    loaded says: never counted against the account's bill in the wrong currency.
-    Payments of an account the CMS does not have yet are left to suspense."""
+    """A subscription to a product priced in another currency than its account's (in
+    the same snapshot), and a payment in another currency than its account's (as the
+    newest CMS snapshot loaded says): nothing is billed or counted in the wrong
+    currency. Payments of an account the CMS does not have yet are left to suspense."""
+    if ent.name == "subscriptions":
+        con.execute(f"""
+            update {checked} set _reason = 'currency_mismatch',
+                _detail = 'product_code: ' || t_product_code || ' is priced in '
+                    || products.currency || ', not the account''s currency ('
+                    || accounts.currency || ')'
+            from currency_accounts as accounts, currency_products as products
+            where {checked}._reason is null
+                and {checked}.t_account_id = accounts.code
+                and {checked}.t_product_code = products.code
+                and not exists (
+                    select 1 from currency_products as same
+                    where same.code = products.code and same.currency = accounts.currency
+                )
+        """)
+        return
     columns = {c.name for c in ent.columns}
     if ent.feed == "cms" or not {"account_id", "currency"} <= columns:
         return

@@ -197,3 +197,23 @@ def test_a_payment_in_another_currency_than_its_accounts_is_quarantined(inbox, h
     ((row_number, code, detail, _),) = _quarantine(home)
     assert (row_number, code) == (2, "currency_mismatch")
     assert detail == "currency: USD is not the account's currency (KRW)"
+
+
+def test_a_subscription_to_a_product_priced_in_another_currency_is_quarantined(inbox, home):
+    write_delivery(
+        inbox,
+        "cms",
+        "20261101-0001",
+        {
+            "accounts.csv": [account("A1")],
+            "products.csv": [product("BASE", 13200), product("GLOBAL", 10, currency="USD")],
+            "subscriptions.csv": [
+                subscription("S1", "A1", "BASE", "2025-03-01"),
+                subscription("S2", "A1", "GLOBAL", "2025-03-01"),
+            ],
+        },
+    )
+    ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    ((row_number, code, detail, _),) = _quarantine(home)
+    assert (row_number, code) == (2, "currency_mismatch")
+    assert detail == "product_code: GLOBAL is priced in USD, not the account's currency (KRW)"
