@@ -6,11 +6,13 @@ names the suite, the expectation, how many rows broke it and a sample of them;
 with severity ERROR it stops every asset downstream of the one it checks.
 """
 
+import contextlib
 import json
 import logging
 from collections.abc import Iterator
 from datetime import date
 
+import duckdb
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -47,6 +49,15 @@ def _settings(context: AssetCheckExecutionContext) -> dict:
 def _overrides(context: AssetCheckExecutionContext) -> dict[str, str]:
     """The gates this run was told to let pass, with the reason ops recorded."""
     return json.loads(context.run.tags.get(OVERRIDES_TAG, "{}"))
+
+
+@contextlib.contextmanager
+def _read(cablebill: CablebillHome) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection whose timestamps read in the operator's time zone, as the
+    gates' samples show them to ops (comparisons and dates do not depend on it)."""
+    with cablebill.read_warehouse() as con:
+        con.execute("set TimeZone = ?", [cablebill.operator_timezone])
+        yield con
 
 
 def _verdict(
@@ -114,7 +125,7 @@ def feeds_complete(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with cablebill.read_warehouse() as con:
+    with _read(cablebill) as con:
         results = validate_feeds(
             con,
             date.fromisoformat(cycle),
@@ -136,7 +147,7 @@ def quarantine_review(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with cablebill.read_warehouse() as con:
+    with _read(cablebill) as con:
         result = review_quarantine(
             con, date.fromisoformat(cycle), _settings(context), cablebill.quality_dir(cycle)
         )
@@ -156,7 +167,7 @@ def invoice_arithmetic(
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     day, docs = date.fromisoformat(cycle), cablebill.quality_dir(cycle)
-    with cablebill.read_warehouse() as con:
+    with _read(cablebill) as con:
         results = [validate_coverage(con, day, docs), validate_invoices(con, day, docs)]
     yield from _verdict(context, results, cablebill, cycle)
 
@@ -172,7 +183,7 @@ def ledger_integrity(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with cablebill.read_warehouse() as con:
+    with _read(cablebill) as con:
         result = validate_ledger(con, cablebill.quality_dir(cycle))
     yield from _verdict(context, [result], cablebill, cycle)
 
@@ -188,7 +199,7 @@ def exports_match_marts(
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     files = exported_files(date.fromisoformat(cycle), cablebill.exports_dir(cycle))
-    with cablebill.read_warehouse() as con:
+    with _read(cablebill) as con:
         result = validate_exports(con, files, cablebill.quality_dir(cycle))
     yield from _verdict(context, [result], cablebill, cycle)
 
@@ -197,7 +208,7 @@ def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action
     """An anomaly gate: it blocks or only warns as the setting `action` says; ops may
     override it for one run with a recorded reason."""
     cycle, settings = _cycle(context), _settings(context)
-    with cablebill.read_warehouse() as con:
+    with _read(cablebill) as con:
         result = validate(con, date.fromisoformat(cycle), settings, cablebill.quality_dir(cycle))
     yield from _verdict(
         context,

@@ -279,3 +279,12 @@ def test_an_unbalanced_journal_fails_its_gate_in_front_of_the_exports(inbox, hom
     assert checked.returncode == 1, checked.stdout
     assert "Failure in test journals_balance_journal_entries_" in checked.stdout
     assert "Got 1 result" in checked.stdout
+
+
+def test_a_blocked_run_shows_its_times_in_the_operator_time_zone(inbox, home):
+    write_delivery(inbox, "cms", "20261101-0001", cms_snapshot())
+    quiet_extracts(inbox, "20261101-0001")
+    usage_extract(inbox, "20261031-0001", extracted_at="2026-10-31T23:00:00+09:00")  # too early
+    blocked = _run(inbox, home)
+    _assert_blocked(blocked, home, "2026-11-01", "BLOCKED by feeds_complete", "period_not_covered")
+    assert "'latest_extracted_at': '2026-10-31 23:00:00+09:00'" in blocked.stderr
