@@ -244,7 +244,8 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
         _flag_python_checks(scratch, ent, checked)
         _flag_duplicates(scratch, ent, checked, keys)
         _flag_references(scratch, ent, checked)
-        _flag_foreign_currency(scratch, ent, checked)
+        _flag_foreign_product(scratch, ent, checked)
+        _flag_foreign_payment(scratch, ent, checked)
         if ent.name in _FIRST:
             scratch.execute(
                 f"insert into currency_{ent.name} select t_{ent.key[0]}, t_currency "
@@ -272,7 +273,8 @@ def _pack_extras(chunk: pa.Table, ent: Entity) -> pa.Table:
     into one struct column `_extra`, and the row number last. A file's own column
     names thus never reach SQL: they are the struct's field names, data."""
     *columns, number = chunk.column_names
-    known = [c for c in columns if c in {col.name for col in ent.columns}]
+    contract = {col.name for col in ent.columns}
+    known = [c for c in columns if c in contract]
     extras = [i for i, c in enumerate(columns) if c not in known]
     arrays, names = [chunk[c] for c in known], list(known)
     if extras:
@@ -439,11 +441,10 @@ def _flag_references(con, ent: Entity, checked: str) -> None:
             """)
 
 
-def _flag_foreign_currency(con, ent: Entity, checked: str) -> None:
-    """A subscription to a product priced in another currency than its account's (in
-    the same snapshot), and a payment in another currency than its account's (as the
-    newest CMS snapshot loaded says): nothing is billed or counted in the wrong
-    currency. Payments of an account the CMS does not have yet are left to suspense."""
+def _flag_foreign_product(con, ent: Entity, checked: str) -> None:
+    """A subscription to a product priced in another currency than its account's, both
+    in the same snapshot (their currencies are in currency_accounts, currency_products):
+    it is never billed in the product's currency."""
     if ent.name == "subscriptions":
         con.execute(f"""
             update {checked} set _reason = 'currency_mismatch',
@@ -459,7 +460,12 @@ def _flag_foreign_currency(con, ent: Entity, checked: str) -> None:
                     where same.code = products.code and same.currency = accounts.currency
                 )
         """)
-        return
+
+
+def _flag_foreign_payment(con, ent: Entity, checked: str) -> None:
+    """A payment in another currency than its account's, as the newest CMS snapshot
+    loaded says: it is never counted against a bill in the wrong currency. Payments of
+    an account the CMS does not have yet are left to suspense."""
     columns = {c.name for c in ent.columns}
     if ent.feed == "cms" or not {"account_id", "currency"} <= columns:
         return

@@ -124,10 +124,10 @@ def _execute(
     only: list | None = None,
 ):
     """Run a job of the definitions for one partition, in this process, its stdout
-    (dbt's log) in `<home>/logs/<log_name>-<run id>.log`, a file per run; settings
-    and gate overrides go in tags,
-    `ops_config` ({op: config}) in the run config; the assets named in `without`
-    (and what depends on them) are left out; with `only` (asset keys), just those run."""
+    (dbt's log) in `<home>/logs/<log_name>-<run id>.log`, a file per run. Settings
+    and gate overrides go in tags, `ops_config` ({op: config}) in the run config; the
+    assets named in `without` (and what depends on them) are left out; with `only`
+    (asset keys), just those run."""
     from dagster import AssetSelection, DagsterInstance
 
     from orchestration.definitions import defs

@@ -28,7 +28,6 @@ from connectors.contract import ENTITIES
 from connectors.ingest import IngestReport
 from orchestration.cycles import (
     closed_cycle,
-    cycle_days_in_use,
     cycles_in_data,
     parse_cycle,
     register_cycles,
@@ -106,11 +105,11 @@ def _already_closed(cablebill: CablebillHome, key: str) -> str | None:
     return closed.message if closed else None
 
 
-def _refuse_unless_billed(cablebill: CablebillHome, cycle) -> None:
-    """Stop a bill run whose cycle day no account bills on: it has nothing to bill, and
-    its close would take in every delivery waiting for the real cycles."""
-    with cablebill.read_warehouse() as con:
-        days = cycle_days_in_use(con)
+def _refuse_unless_billed(cycle, cycles: list[str]) -> None:
+    """Stop a bill run whose cycle day no account bills on (`cycles`: those the
+    delivered data calls for): it has nothing to bill, and its close would take in
+    every delivery waiting for the real cycles."""
+    days = sorted({parse_cycle(key).day for key in cycles})
     if cycle.day not in days:
         in_use = ", ".join(str(d) for d in days) or "none (no CMS snapshot is loaded)"
         message = (
@@ -133,8 +132,8 @@ def ingest(context, cablebill: CablebillHome):
         context.log.info(closed)
         return
     _, summary = _ingest(cablebill, run_settings(context.run.tags))
-    _register_cycles(context, cablebill)
-    _refuse_unless_billed(cablebill, parse_cycle(context.partition_key))
+    cycles, _ = _register_cycles(context, cablebill)
+    _refuse_unless_billed(parse_cycle(context.partition_key), cycles)
     for spec in SPECS:
         yield MaterializeResult(asset_key=spec.key, metadata=summary)
 
@@ -145,18 +144,20 @@ def ingest(context, cablebill: CablebillHome):
 )
 def ingest_new_deliveries(context: OpExecutionContext, cablebill: CablebillHome) -> Output:
     _, summary = _ingest(cablebill, run_settings(context.run.tags))
-    summary["cycles_added"] = ", ".join(_register_cycles(context, cablebill)) or "none"
+    _, added = _register_cycles(context, cablebill)
+    summary["cycles_added"] = ", ".join(added) or "none"
     return Output(None, metadata=summary)
 
 
-def _register_cycles(context, cablebill: CablebillHome) -> list[str]:
-    """Make every cycle the delivered data calls for a partition ops can pick."""
+def _register_cycles(context, cablebill: CablebillHome) -> tuple[list[str], list[str]]:
+    """Make every cycle the delivered data calls for a partition ops can pick; returns
+    those cycles, and the ones that were new."""
     with cablebill.read_warehouse() as con:
         keys = cycles_in_data(con, cablebill.operator_timezone)
     added = register_cycles(context.instance, keys)
     if added:
         log.info("ingest: bill cycles added: %s", ", ".join(added))
-    return added
+    return keys, added
 
 
 @job(
