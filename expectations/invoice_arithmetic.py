@@ -2,9 +2,9 @@
 invoice of a cycle adds up.
 
 `invoice_coverage`, one row per account billable in the cycle or invoiced in it:
-an account on the cycle day with any line rated, a previous balance, or payments,
-credits or a write-off not shown yet has exactly one invoice, and no other account
-has one. `invoice_arithmetic`, one row per invoice: SQL over the marts computes
+an account on the cycle day with any line rated, or a balance after the payments,
+credits and write-offs not shown yet (it owes or is owed), has exactly one invoice,
+and no other account has one. `invoice_arithmetic`, one row per invoice: SQL over the marts computes
 gaps in integer minor units that must all be zero: the invoice equals the sum of
 its lines; supply + VAT + rounding equals current charges; the VAT lines equal
 floor(base x rate) per tax category at the issue date's rate; amount due follows
@@ -97,12 +97,15 @@ COVERAGE_SQL = """
 with billable as (
     select billed.account_id
     from intermediate.int_accounts_billed as billed
+    left join intermediate.int_account_balances as balances
+        on billed.account_id = balances.account_id
+    left join (
+        select account_id, sum(amount) as amount
+        from intermediate.int_write_offs group by account_id
+    ) as write_offs on billed.account_id = write_offs.account_id
     where billed.account_id in (select account_id from intermediate.int_invoice_lines_assembled)
-       or billed.account_id in (
-           select account_id from intermediate.int_account_balances
-           where previous_balance <> 0 or payments_and_credits <> 0
-       )
-       or billed.account_id in (select account_id from intermediate.int_write_offs)
+       or coalesce(balances.previous_balance, 0) - coalesce(balances.payments_and_credits, 0)
+          - coalesce(write_offs.amount, 0) <> 0
 ),
 invoiced as (
     select account_id, count(*) as invoices

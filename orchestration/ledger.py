@@ -60,7 +60,6 @@ def close_cycle(
         )
         for table in (
             "invoice_lines",
-            "invoice_payments",
             "statement_summaries",
             "statement_promotions",
         ):
@@ -71,6 +70,14 @@ def close_cycle(
                 f"where t.cycle_date = ?",
                 [cycle_date],
             )
+        # every payment the cycle took in, shown on an invoice or waiting for the next
+        con.execute(
+            "insert into ledger.invoice_payments by name "
+            "select p.* replace (n.number as invoice_no) from marts.invoice_payments as p "
+            "left join _invoices_numbers as n on p.invoice_no = n.draft_no "
+            "where p.cycle_date = ?",
+            [cycle_date],
+        )
         con.execute(
             "insert into ledger.credit_notes by name "
             "select c.* replace (n.number as credit_note_no) from marts.credit_notes as c "

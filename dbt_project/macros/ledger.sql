@@ -1,11 +1,12 @@
 {#- The ledger: what closed bill runs issued (with the account details each invoice
     was issued to and what its statement shows beside its lines, so that a statement
-    never changes), the credit notes, write-offs
-    and the payments each invoice showed, deposits held in suspense, and the
+    never changes), the credit notes, write-offs and the payments each close recorded
+    (with the invoice that showed them), deposits held in suspense, and the
     deliveries each close took in (whose quarantined rows its exports list); and what
-    the daily collections run sent: dunning actions, headend commands, retries. Written only by the close step of a
-    bill run (orchestration), read by billing for balances, late fees and what was
-    already billed. dbt creates the empty tables so that a new warehouse builds. -#}
+    the daily collections run sent: dunning actions, headend commands, retries. Written
+    only by the close step of a bill run (orchestration), read by billing for balances,
+    late fees and what was already billed. dbt creates the empty tables so that a new
+    warehouse builds, and relaxes what an older warehouse's tables required. -#}
 {% macro create_ledger_tables() %}
     create schema if not exists ledger;
     create table if not exists ledger.invoices (
@@ -77,7 +78,7 @@
         ends_on date
     );
     create table if not exists ledger.invoice_payments (
-        invoice_no varchar not null,
+        invoice_no varchar,
         account_id varchar not null,
         cycle_date date not null,
         payment_ref varchar not null,
@@ -163,4 +164,7 @@
         received_on date not null,
         amount decimal(18, 2) not null
     );
+    {#- a payment of an account that got no invoice is recorded with none (before
+        this, every account with a payment got an invoice) -#}
+    alter table ledger.invoice_payments alter column invoice_no drop not null;
 {% endmacro %}

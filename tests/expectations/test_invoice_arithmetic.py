@@ -39,20 +39,22 @@ insert into marts.invoice_lines values
     ('INV-1', '2026-11-01', 4, 'rounding', null, -5);
 """
 
-# A1 has rated lines, A2 only a previous balance, A3 a write-off, A4 nothing at all:
-# A1, A2 and A3 are billable, A4 is not.
+# A1 has rated lines, A2 a previous balance unpaid, A6 paid more than it owed: they
+# owe or are owed, and are billable. A3's balance was written off, A5 paid it, A4
+# has nothing at all: they owe nothing and are owed nothing, and get no invoice.
 BILLABLE = """
 create schema intermediate;
 create table intermediate.int_accounts_billed as
-    select unnest(['A1', 'A2', 'A3', 'A4']) as account_id;
+    select unnest(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']) as account_id;
 create table intermediate.int_invoice_lines_assembled as select 'A1' as account_id;
 create table intermediate.int_account_balances as
-    select unnest(['A1', 'A2', 'A3', 'A4']) as account_id,
-           unnest([0, 5000, 0, 0])::decimal(18, 2) as previous_balance,
-           0::decimal(18, 2) as payments_and_credits;
-create table intermediate.int_write_offs as select 'A3' as account_id;
+    select unnest(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']) as account_id,
+           unnest([0, 5000, 3000, 0, 2000, 1000])::decimal(18, 2) as previous_balance,
+           unnest([0, 0, 0, 0, 2000, 3000])::decimal(18, 2) as payments_and_credits;
+create table intermediate.int_write_offs as
+    select 'A3' as account_id, 3000::decimal(18, 2) as amount;
 insert into marts.invoices (invoice_no, account_id, cycle_date)
-    values ('INV-2', 'A2', '2026-11-01'), ('INV-3', 'A3', '2026-11-01');
+    values ('INV-2', 'A2', '2026-11-01'), ('INV-6', 'A6', '2026-11-01');
 """
 
 
@@ -118,12 +120,15 @@ def test_a_missing_or_extra_invoice_is_named(con):
     con.execute(
         "delete from marts.invoices where account_id = 'A2';"
         "insert into marts.invoices (invoice_no, account_id, cycle_date) values "
-        "('INV-4', 'A4', '2026-11-01'), ('INV-5', 'A1', '2026-11-01')"
+        "('INV-4', 'A4', '2026-11-01'), ('INV-5', 'A1', '2026-11-01'),"
+        "('INV-7', 'A5', '2026-11-01'), ('INV-8', 'A3', '2026-11-01')"
     )
     result = validate_coverage(con, CYCLE)
     failed = {f.column: f.sample for f in result.failures}
     assert failed["missing_invoice"] == [{"missing_invoice": 1, "account_id": "A2", "invoices": 0}]
     assert [(r["account_id"], r["invoices"]) for r in failed["extra_invoices"]] == [
         ("A1", 2),
+        ("A3", 1),
         ("A4", 1),
+        ("A5", 1),
     ]

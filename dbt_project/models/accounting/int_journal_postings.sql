@@ -191,6 +191,7 @@ recognition_postings as (
 
 ),
 
+{# a payment is posted by the close that recorded it, shown on an invoice or not #}
 payments as (
 
     select
@@ -200,11 +201,13 @@ payments as (
         payments.received_on,
         payments.amount,
         payments.method,
-        invoices.currency,
+        coalesce(invoices.currency, accounts.currency) as currency,
         suspense.payment_ref is not null as was_in_suspense
     from {{ ref('stg_ledger__invoice_payments') }} as payments
-    inner join invoices
+    left join invoices
         on payments.invoice_no = invoices.invoice_no
+    left join {{ ref('stg_cms__accounts') }} as accounts
+        on payments.account_id = accounts.account_id
     left join {{ ref('stg_ledger__suspense_payments') }} as suspense
         on
             payments.payment_ref = suspense.payment_ref
@@ -339,19 +342,23 @@ credit_positions as (
         cycle_date,
         issue_date,
         currency,
-        greatest(-amount_due, 0) - coalesce(lag(greatest(-amount_due, 0)) over (
+        greatest(-balance, 0) - coalesce(lag(greatest(-balance, 0)) over (
             partition by account_id order by cycle_date
         ), 0) as change
-    from invoices
+    from {{ ref('int_account_balance_points') }}
 
 ),
 
 credit_balance_postings as (
 
     {# what customers have paid in advance is a liability, not negative receivables:
-        each invoice moves the change in its account's credit balance #}
+        each invoice moves the change in its account's credit balance, and so does a
+        close that settled the account to zero without an invoice #}
     select
-        'CRB:' || positions.invoice_no as journal_id,
+        'CRB:' || coalesce(
+            positions.invoice_no,
+            positions.account_id || ':' || cast(positions.cycle_date as {{ dbt.type_string() }})
+        ) as journal_id,
         sides.side as event_line_no,
         positions.cycle_date,
         positions.issue_date as posting_date,
@@ -361,9 +368,15 @@ credit_balance_postings as (
         case when sides.side = 1 then positions.change else -positions.change end as amount,
         positions.currency,
         'credit_balance' as source_type,
-        positions.invoice_no as source_id,
+        coalesce(
+            positions.invoice_no,
+            positions.account_id || ':' || cast(positions.cycle_date as {{ dbt.type_string() }})
+        ) as source_id,
         positions.account_id,
-        'Customer credit balance after ' || positions.invoice_no as memo
+        'Customer credit balance after ' || coalesce(
+            positions.invoice_no,
+            'the close of ' || cast(positions.cycle_date as {{ dbt.type_string() }})
+        ) as memo
     from credit_positions as positions
     cross join sides
     where positions.change <> 0

@@ -1,7 +1,8 @@
 {{ config(tags=['after_close']) }}
 
 {#- The AR control account equals the sum of what customers owe on their latest
-    closed invoice, and the customer credit account the sum of what they are owed. -#}
+    closed invoice (none when a later close settled them without an invoice), and
+    the customer credit account the sum of what they are owed. -#}
 with journal as (
 
     select
@@ -17,9 +18,9 @@ latest as (
 
     select
         currency,
-        amount_due,
+        balance as amount_due,
         row_number() over (partition by account_id order by cycle_date desc) as recency
-    from {{ ref('stg_ledger__invoices') }}
+    from {{ ref('int_account_balance_points') }}
 
 ),
 

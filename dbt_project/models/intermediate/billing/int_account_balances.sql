@@ -1,6 +1,9 @@
 {#- Per billed account: the previous balance (amount due on its latest closed
     invoice, negative when in credit) and the payments, refunds and credit notes not
-    shown on a closed invoice yet (everything ingested up to this bill run). -#}
+    shown on a closed invoice yet: those ingested up to this bill run that no close
+    recorded, this run's credit notes, and those an earlier close recorded when the
+    account got no invoice (owing nothing and owed nothing), after its latest
+    invoice. -#}
 with previous as (
 
     select
@@ -12,46 +15,81 @@ with previous as (
 
 ),
 
-shown as (
+latest as (
 
-    select distinct payment_ref
+    select
+        billed.account_id,
+        previous.invoice_no,
+        previous.cycle_date,
+        previous.due_date,
+        previous.current_charges,
+        previous.amount_due
+    from {{ ref('int_accounts_billed') }} as billed
+    left join previous
+        on billed.account_id = previous.account_id and previous.recency = 1
+
+),
+
+recorded as (
+
+    select
+        payment_ref,
+        account_id,
+        invoice_no,
+        cycle_date,
+        amount
     from {{ ref('int_ledger_invoice_payments_before_cycle') }}
 
 ),
 
-new_payments as (
+settled as (
 
     select
         received.account_id,
-        sum(received.amount) as payments_amount
+        received.amount
     from {{ ref('int_payments_received') }} as received
-    where received.payment_ref not in (select shown.payment_ref from shown)
-    group by received.account_id
-
-),
-
-credit_notes as (
-
+    where received.payment_ref not in (select recorded.payment_ref from recorded)
+    union all
     select
-        account_id,
-        {{ from_minor('sum(supply_minor + vat_minor)', 'max(minor_factor)') }} as credited_amount
-    from {{ ref('int_credit_note_lines') }}
-    group by account_id
+        recorded.account_id,
+        recorded.amount
+    from recorded
+    inner join latest
+        on recorded.account_id = latest.account_id
+    where
+        recorded.invoice_no is null
+        and (latest.cycle_date is null or recorded.cycle_date > latest.cycle_date)
+    union all
+    select
+        lines.account_id,
+        {{ from_minor('lines.supply_minor + lines.vat_minor', 'lines.minor_factor') }}
+    from {{ ref('int_credit_note_lines') }} as lines
+    union all
+    select
+        notes.account_id,
+        notes.total
+    from {{ ref('int_ledger_credit_notes_before_cycle') }} as notes
+    inner join latest
+        on notes.account_id = latest.account_id
+    where latest.cycle_date is null or notes.cycle_date > latest.cycle_date
 
 )
 
 select
-    billed.account_id,
-    previous.invoice_no as previous_invoice_no,
-    previous.due_date as previous_due_date,
-    coalesce(previous.current_charges, 0) as previous_current_charges,
-    coalesce(previous.amount_due, 0) as previous_balance,
-    coalesce(new_payments.payments_amount, 0)
-    + coalesce(credit_notes.credited_amount, 0) as payments_and_credits
-from {{ ref('int_accounts_billed') }} as billed
-left join previous
-    on billed.account_id = previous.account_id and previous.recency = 1
-left join new_payments
-    on billed.account_id = new_payments.account_id
-left join credit_notes
-    on billed.account_id = credit_notes.account_id
+    latest.account_id,
+    latest.invoice_no as previous_invoice_no,
+    latest.cycle_date as previous_cycle_date,
+    latest.due_date as previous_due_date,
+    coalesce(latest.current_charges, 0) as previous_current_charges,
+    coalesce(latest.amount_due, 0) as previous_balance,
+    coalesce(sum(settled.amount), 0) as payments_and_credits
+from latest
+left join settled
+    on latest.account_id = settled.account_id
+group by
+    latest.account_id,
+    latest.invoice_no,
+    latest.cycle_date,
+    latest.due_date,
+    latest.current_charges,
+    latest.amount_due

@@ -6,10 +6,12 @@
     )
 }}
 
-{#- The payments and refunds each invoice counts in payments_and_credits: once an
-    invoice is closed, they are never counted again. -#}
+{#- The payments and refunds this cycle's close records, once each: those of the
+    cycle's accounts ingested since, with the invoice that shows them. An account
+    with no invoice this cycle (it owes nothing and is owed nothing) has none
+    (invoice_no null): its next invoice shows them. -#}
 select
-    {{ draft_invoice_no('bill_cycle.cycle_date', 'received.account_id') }} as invoice_no,
+    invoices.invoice_no,
     received.account_id,
     bill_cycle.cycle_date,
     received.payment_ref,
@@ -20,7 +22,11 @@ from {{ ref('int_payments_received') }} as received
 inner join {{ ref('int_accounts_billed') }} as billed
     on received.account_id = billed.account_id
 cross join {{ ref('int_bill_cycle') }} as bill_cycle
+left join {{ ref('invoices') }} as invoices
+    on
+        received.account_id = invoices.account_id
+        and bill_cycle.cycle_date = invoices.cycle_date
 where received.payment_ref not in (
-    select shown.payment_ref
-    from {{ ref('int_ledger_invoice_payments_before_cycle') }} as shown
+    select recorded.payment_ref
+    from {{ ref('int_ledger_invoice_payments_before_cycle') }} as recorded
 )

@@ -7,10 +7,12 @@
     )
 }}
 
-{#- One invoice per billed account with any charge or any open balance in the
-    cycle: amount_due = previous_balance - payments_and_credits + current_charges,
-    where payments and credits include credit notes and a balance written off.
-    Drafts carry a draft number; finalisation assigns the numbered series. -#}
+{#- One invoice per billed account with any charge, or with a balance after this
+    run's payments and credits: an account that owes nothing and is owed nothing
+    gets none, and what it paid waits for its next invoice.
+    amount_due = previous_balance - payments_and_credits + current_charges, where
+    payments and credits include credit notes and a balance written off. Drafts
+    carry a draft number; finalisation assigns the numbered series. -#}
 with billed as (
 
     select * from {{ ref('int_accounts_billed') }}
@@ -52,8 +54,8 @@ invoiced as (
         on balances.account_id = write_offs.account_id
     where
         totals.account_id is not null
-        or balances.previous_balance <> 0
-        or balances.payments_and_credits <> 0
+        or balances.previous_balance - balances.payments_and_credits
+        - coalesce(write_offs.amount, 0) <> 0
 
 )
 
