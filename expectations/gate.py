@@ -36,6 +36,9 @@ class GateResult:
 
 
 DOCS_SITE = "cablebill"
+# Where a Data Docs folder keeps the validation results of every run (GX's JSON): the
+# index lists them all, not only the last run's.
+RESULTS_DIR = "results"
 
 
 @dataclass
@@ -55,40 +58,48 @@ def _validations(docs_dir: Path | None) -> _Validations:
     """The process's GX context for the gates of `docs_dir`: created once and reused
     by every suite of the run (a context costs a tenth of a second, Great Expectations'
     import seconds, so it is imported here, not at module load). Only the newest
-    folder's context is kept."""
+    folder's context is kept. With a folder, the validation results are stored in it,
+    and its Data Docs site is expectations/docs_site.py's."""
     global _current
     if _current is None or _current.docs_dir != docs_dir:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
+        from expectations import docs_site
+
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         if docs_dir is not None:
-            context.add_data_docs_site(
-                DOCS_SITE,
+            context.add_store(
+                "validations_on_disk",
                 {
-                    "class_name": "SiteBuilder",
+                    "class_name": "ValidationResultsStore",
                     "store_backend": {
                         "class_name": "TupleFilesystemStoreBackend",
-                        "base_directory": str(docs_dir),
+                        "base_directory": str(docs_dir / RESULTS_DIR),
                     },
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 },
             )
+            context.variables.validation_results_store_name = "validations_on_disk"
+            context.add_data_docs_site(DOCS_SITE, docs_site.site_config(docs_dir))
         _current = _Validations(docs_dir, context)
     return _current
 
 
 def publish_docs(docs_dir: Path) -> None:
     """Write the Data Docs pages of the validations run for `docs_dir` since the last
-    call, and its index, which lists every validation of the folder run in this
-    process. Called once per gate: rendering costs more than validating."""
+    call, and its index, which lists every validation stored in the folder, this
+    run's and earlier runs'. Called once per gate: rendering costs more than
+    validating."""
+    from expectations import docs_site
+
     validations = _validations(docs_dir)
     if validations.unpublished:
         validations.context.build_data_docs(
             site_names=[DOCS_SITE], resource_identifiers=validations.unpublished
         )
         validations.unpublished = []
+        docs_site.copy_assets(docs_dir)
 
 
 def run_suite(
