@@ -182,7 +182,7 @@ def run_collections(
     """Run the collections of `as_of`: dunning, headend commands, retries, write-offs,
     usage alerts, notices."""
     configure_environment(home, inbox)
-    dbt_runner.manifest()
+    dbt_runner.start()
     from orchestration.partitions import collection_days
 
     key = as_of.isoformat()
@@ -274,7 +274,7 @@ def finish_closed_cycle(
         key,
         ", ".join(k.to_user_string() for k in undone),
     )
-    dbt_runner.manifest()
+    dbt_runner.start()
     from orchestration.partitions import bill_cycles
 
     statements = AssetKey(["statements"]) in undone
@@ -307,7 +307,7 @@ def run_bill_cycle(
     `pdf` False renders HTML statements only; `statements` False leaves them out (the
     benchmark times them on their own)."""
     configure_environment(home, inbox)
-    dbt_runner.manifest()
+    dbt_runner.start()
     from orchestration.partitions import bill_cycles
 
     key = cycle.isoformat()

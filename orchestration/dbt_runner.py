@@ -8,12 +8,19 @@ project (10-20 s). Here the project is parsed with no vars and one profile, so t
 partial parsing applies, and builds take their vars when a node is compiled. No
 var() may therefore decide a node's config, refs or tests:
 `tests/orchestration/test_dbt_runner.py` parses with other vars and compares.
+
+Builds run in dbt's own process (`start`), forked early: it imports dbt and parses
+while this one loads Dagster, and each build is a process forked from it.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import io
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.process
 import os
 import sys
 import threading
@@ -131,50 +138,144 @@ def invoke(args: Sequence[str], on_event=None) -> Outcome:
     return Outcome(result.success, failed, f"{type(error).__name__}: {error}" if error else None)
 
 
-def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
-    """Run `dbt <args>` in a child process forked from this one, yielding each node's
-    result as it finishes (the structured event, as dbt's JSON log writes it) and last
-    the Outcome.
+@dataclass
+class _Server:
+    """dbt's own process (`start`), the connection to it, and the process that
+    started it (a process forked from that one starts its own)."""
 
-    The child inherits the parsed project, so it starts at once, and dbt's Python runs
-    on a core of its own while this process records each result (in Dagster, about as
-    much work again): in one process they would take turns on the interpreter lock.
-    """
-    manifest()
+    process: multiprocessing.process.BaseProcess
+    connection: multiprocessing.connection.Connection
+    owner: int = field(default_factory=os.getpid)
+
+
+@dataclass(frozen=True)
+class _Exited:
+    """The dbt process's word that a build's process has ended, with its exit code."""
+
+    code: int
+
+
+_server: _Server | None = None
+
+
+def start() -> None:
+    """Start dbt's own process, forked from this one, which every later `stream` build
+    forks from: it imports dbt and parses the project while this process goes on
+    (loading Dagster's definitions, ingesting, the feed gates), on the other core.
+    When target/manifest.json is stale, the project is parsed here first: Dagster's
+    definitions read that file."""
+    global _server
+    with _lock:
+        if _server is not None and _server.owner == os.getpid() and _server.process.is_alive():
+            return
+    if is_stale():
+        manifest()
     context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
+    ours, theirs = context.Pipe()
     sys.stdout.flush()
     sys.stderr.flush()
-    child = context.Process(target=_build, args=(list(args), writer), name="dbt", daemon=True)
-    child.start()
-    writer.close()
+    # not a daemon, so that its builds may be processes of their own; stopped at exit
+    process = context.Process(target=_serve, args=(theirs, ours), name="dbt-server")
+    process.start()
+    theirs.close()
+    with _lock:
+        _server = _Server(process, ours)
+    atexit.register(stop)
+
+
+def _serve(connection, parents_end) -> None:
+    """The dbt process: parse, then run each build asked for in a process forked from
+    this one (each starts from the parsed project and nothing else), until the process
+    that started it goes away (closes `parents_end`, of which this copy is closed)."""
+    parents_end.close()
+    manifest()
+    context = multiprocessing.get_context("fork")
     while True:
-        if reader.poll(0.5):
-            item = reader.recv()
-            if isinstance(item, Outcome):
+        try:
+            args, environment = connection.recv()
+        except EOFError:
+            return
+        build = context.Process(target=_build, args=(args, environment, connection), name="dbt")
+        build.start()
+        build.join()
+        connection.send(_Exited(build.exitcode))
+
+
+def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
+    """Run `dbt <args>` in dbt's own process (`start`, started now if it was not),
+    yielding each node's result as it finishes (the structured event, as dbt's JSON log
+    writes it) and last the Outcome; what dbt prints goes to this process's stdout.
+
+    The build runs on a core of its own while this process records each result (in
+    Dagster, about as much work again): in one process they would take turns on the
+    interpreter lock. It runs with this process's environment of the moment.
+    """
+    start()
+    connection = _server.connection
+    connection.send((list(args), dict(os.environ)))
+    outcome = item = None
+    try:
+        while True:
+            try:
+                item = connection.recv()
+            except EOFError:
+                item = _Exited(-1)
+            if isinstance(item, _Exited):
                 break
-            yield item
-        elif not child.is_alive() and not reader.poll():
-            item = Outcome(False, error=f"dbt stopped with exit code {child.exitcode}")
-            break
-    child.join()
-    yield item
+            if isinstance(item, str):
+                sys.stdout.write(item)
+            elif isinstance(item, Outcome):
+                outcome = item
+            else:
+                yield item
+    finally:
+        if not isinstance(item, _Exited):  # left half-way: what is still coming is stale
+            stop()
+    yield outcome or Outcome(False, error=f"dbt stopped with exit code {item.code}")
 
 
-def _build(args: list[str], writer) -> None:
-    """The child's part of `stream`: run dbt, send each result and the Outcome."""
+def stop() -> None:
+    """Stop dbt's process, if started (the next build starts another)."""
+    global _server
+    with _lock:
+        server, _server = _server, None
+    if server is not None and server.owner == os.getpid():
+        server.connection.close()  # it ends when it reads that, its build's too
+        server.process.join(timeout=10)
+        if server.process.is_alive():
+            server.process.terminate()
+            server.process.join()
+
+
+class _Forward(io.TextIOBase):
+    """A build's stdout, sent to the process that asked for the build."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def write(self, text: str) -> int:
+        self.connection.send(text)
+        return len(text)
+
+
+def _build(args: list[str], environment: dict[str, str], connection) -> None:
+    """A build's process: run dbt with `environment`, send what it prints, each
+    result and the Outcome."""
     from dbt_common.events.functions import msg_to_dict
+
+    os.environ.clear()
+    os.environ.update(environment)
 
     def on_event(msg) -> None:
         if msg.info.name in RESULT_EVENTS:
-            writer.send(msg_to_dict(msg))
+            connection.send(msg_to_dict(msg))
 
     try:
-        outcome = invoke(args, on_event)
+        with contextlib.redirect_stdout(_Forward(connection)):
+            outcome = invoke(args, on_event)
     except BaseException as error:  # reported by the parent, which runs the step
         outcome = Outcome(False, error=f"{type(error).__name__}: {error}")
-    writer.send(outcome)
-    writer.close()
+    connection.send(outcome)
 
 
 def release_warehouse() -> None:

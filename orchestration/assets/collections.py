@@ -32,7 +32,7 @@ def collections(context: AssetExecutionContext, cablebill: CablebillHome) -> Mat
     settings = billing_settings() | overrides
     report = cablebill.ingest(settings)
     log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
-    outcome = dbt_runner.invoke(
+    *_, outcome = dbt_runner.stream(
         ["build", "--select", DAILY, "--vars", json.dumps(overrides | {"as_of": day}), *BUILD_FLAGS]
     )
     if not outcome.success:

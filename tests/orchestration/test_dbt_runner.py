@@ -1,7 +1,10 @@
-"""dbt runs on a manifest parsed once with no vars: a run's vars must not change it."""
+"""dbt runs on a manifest parsed once with no vars (a run's vars must not change it), in
+dbt's own process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 
 from orchestration import dbt_runner
@@ -53,9 +56,23 @@ def test_a_failed_build_names_its_node_in_this_process_and_in_a_forked_one(tmp_p
     outcome = dbt_runner.invoke(args)
     assert not outcome.success
     assert outcome.failed == ["stg_cms__accounts"]
-    *results, streamed = dbt_runner.stream(args)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        *results, streamed = dbt_runner.stream(args)
     assert [r["data"]["node_info"]["unique_id"] for r in results] == [
         "model.cablebill.stg_cms__accounts"
     ]
     assert results[0]["data"]["status"] == "error"
     assert streamed == outcome
+    # what dbt's process printed is in this one's stdout (a run's log), in order
+    log = printed.getvalue()
+    assert log.index("Running with dbt=") < log.index("Concurrency: ")
+
+
+def test_builds_run_again_after_dbt_s_process_was_stopped(tmp_path, monkeypatch):
+    monkeypatch.setenv(dbt_runner.WAREHOUSE_ENV, str(tmp_path / "warehouse.duckdb"))
+    args = ["build", "--select", "stg_cms__accounts", "--exclude-resource-type", "unit_test"]
+    *_, first = dbt_runner.stream(args)
+    dbt_runner.stop()
+    *_, again = dbt_runner.stream(args)
+    assert first == again and again.failed == ["stg_cms__accounts"]
