@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.gate import GateResult, run_suite
+from expectations.gate import Expectation, GateResult, run_suite
 
 PREVIOUS_CYCLE = """
 previous_cycle as (
@@ -74,8 +74,6 @@ def validate_cycle_totals(
     con: duckdb.DuckDBPyConnection, cycle_date: date, settings: dict, docs_dir: Path | None = None
 ) -> GateResult:
     """Compare the draft cycle's invoice count and charges with the previous cycle's."""
-    import great_expectations as gx
-
     tolerance = settings["anomaly_tolerance_pct"]
     return run_suite(
         "cycle_totals",
@@ -83,9 +81,7 @@ def validate_cycle_totals(
         TOTALS_SQL,
         {"cycle": cycle_date, "min_invoices": settings["anomaly_min_invoices"]},
         [
-            gx.expectations.ExpectColumnValuesToBeBetween(
-                column=column, min_value=0, max_value=tolerance
-            )
+            Expectation.between(column=column, min_value=0, max_value=tolerance)
             for column in ("invoice_count_change_pct", "charges_change_pct")
         ],
         id_columns=("currency", "previous_charges", "current_charges"),
@@ -97,18 +93,12 @@ def validate_bill_jumps(
     con: duckdb.DuckDBPyConnection, cycle_date: date, settings: dict, docs_dir: Path | None = None
 ) -> GateResult:
     """List the accounts whose bill grew more than bill_jump_factor times."""
-    import great_expectations as gx
-
     return run_suite(
         "bill_jumps",
         con,
         JUMPS_SQL,
         {"cycle": cycle_date},
-        [
-            gx.expectations.ExpectColumnValuesToBeBetween(
-                column="growth", max_value=settings["bill_jump_factor"]
-            )
-        ],
+        [Expectation.between(column="growth", max_value=settings["bill_jump_factor"])],
         id_columns=("account_id", "previous_charges", "current_charges"),
         docs_dir=docs_dir,
     )

@@ -34,7 +34,7 @@ import duckdb
 
 from connectors.contract import ENTITIES
 from connectors.warehouse import raw_table
-from expectations.gate import GateResult, run_suite
+from expectations.gate import Expectation, GateResult, run_suite
 
 FEEDS = sorted({e.feed for e in ENTITIES})
 NO_CLOSED_DELIVERIES = (
@@ -240,12 +240,9 @@ def validate_feeds(
     docs_dir: Path | None = None,
 ) -> list[GateResult]:
     """Check the deliveries in the warehouse behind `con` for billing `cycle_date`."""
-    import great_expectations as gx
 
-    def at_most(column: str, value) -> object:
-        return gx.expectations.ExpectColumnValuesToBeBetween(
-            column=column, min_value=0, max_value=value
-        )
+    def at_most(column: str, value) -> Expectation:
+        return Expectation.between(column=column, min_value=0, max_value=value)
 
     closed = _closed_deliveries(con)
     period_end = datetime.combine(cycle_date, time(0), ZoneInfo(timezone))
@@ -310,14 +307,12 @@ def review_quarantine(
 ) -> GateResult:
     """Every quarantined row the cycle takes in of an entity too small to judge its
     share (under `quarantine_min_rows` rows): each is one to look at, not a block."""
-    import great_expectations as gx
-
     return run_suite(
         "quarantine_review",
         con,
         _small_entity_quarantine_sql(_closed_deliveries(con)),
         {"cycle": cycle_date, "min_rows": settings["quarantine_min_rows"]},
-        [gx.expectations.ExpectColumnValuesToBeBetween(column="quarantined", max_value=0)],
+        [Expectation.between(column="quarantined", max_value=0)],
         id_columns=("entity", "delivery_id", "row_number", "reason_code", "detail"),
         docs_dir=docs_dir,
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.gate import GateResult, run_suite
+from expectations.gate import Expectation, GateResult, run_suite
 
 GAP_COLUMNS = (
     "lines_gap",
@@ -130,15 +130,13 @@ def validate_coverage(
     con: duckdb.DuckDBPyConnection, cycle_date: date, docs_dir: Path | None = None
 ) -> GateResult:
     """Check that every account billable in `cycle_date` has exactly one invoice."""
-    import great_expectations as gx
-
     return run_suite(
         "invoice_coverage",
         con,
         COVERAGE_SQL,
         {"cycle": cycle_date},
         [
-            gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
+            Expectation.between(column=column, min_value=0, max_value=0)
             for column in ("missing_invoice", "extra_invoices")
         ],
         id_columns=("account_id", "invoices"),
@@ -150,15 +148,10 @@ def validate_invoices(
     con: duckdb.DuckDBPyConnection, cycle_date: date, docs_dir: Path | None = None
 ) -> GateResult:
     """Check every invoice of `cycle_date` in the warehouse behind `con`."""
-    import great_expectations as gx
-
     expectations = [
-        gx.expectations.ExpectColumnValuesToNotBeNull(column="invoice_no"),
-        gx.expectations.ExpectColumnValuesToBeUnique(column="invoice_no"),
-    ] + [
-        gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
-        for column in GAP_COLUMNS
-    ]
+        Expectation.not_null(column="invoice_no"),
+        Expectation.unique(column="invoice_no"),
+    ] + [Expectation.between(column=column, min_value=0, max_value=0) for column in GAP_COLUMNS]
     return run_suite(
         "invoice_arithmetic",
         con,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.gate import GateResult, run_suite
+from expectations.gate import Expectation, GateResult, run_suite
 
 GAP_COLUMNS = ("numbering_gap", "lines_gap", "components_gap", "amount_due_gap")
 
@@ -54,11 +54,8 @@ order by numbered.document_no
 
 def validate_ledger(con: duckdb.DuckDBPyConnection, docs_dir: Path | None = None) -> GateResult:
     """Check every numbered document of the ledger behind `con`."""
-    import great_expectations as gx
-
-    expectations = [gx.expectations.ExpectColumnValuesToBeUnique(column="document_no")] + [
-        gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0, max_value=0)
-        for column in GAP_COLUMNS
+    expectations = [Expectation.unique(column="document_no")] + [
+        Expectation.between(column=column, min_value=0, max_value=0) for column in GAP_COLUMNS
     ]
     return run_suite(
         "ledger_documents",

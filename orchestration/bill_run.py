@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from expectations import validator
 from orchestration import dbt_runner
 from orchestration.settings import OVERRIDES_TAG, SETTINGS_TAG, warehouse_path
 
@@ -274,6 +275,7 @@ def finish_closed_cycle(
         key,
         ", ".join(k.to_user_string() for k in undone),
     )
+    validator.start()
     dbt_runner.start()
     from orchestration.partitions import bill_cycles
 
@@ -307,6 +309,7 @@ def run_bill_cycle(
     `pdf` False renders HTML statements only; `statements` False leaves them out (the
     benchmark times them on their own)."""
     configure_environment(home, inbox)
+    validator.start()
     dbt_runner.start()
     from orchestration.partitions import bill_cycles
 

@@ -12,6 +12,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from expectations import validator
+from orchestration import dbt_runner
 from orchestration.business_calendar import write_seed
 from orchestration.home_lock import HomeInUse, home_lock
 from orchestration.settings import (
@@ -220,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
         log.info("setting %s = %s for this run", name, json.dumps(value))
     for gate, reason in overrides.items():
         log.info("gate %s overridden for this run: %s", gate, reason)
+    # dbt's process, and for a bill run the gates' (expectations/validator.py), start
+    # now: they load dbt and Great Expectations while this process loads Dagster, and,
+    # started before the home's lock is taken, never hold it
+    dbt_runner.start()
+    if args.command == "run":
+        validator.start()
     try:
         with home_lock(args.home, f"cablebill {args.command} {args.day}"):
             return _run(args, settings, overrides)

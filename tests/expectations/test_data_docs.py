@@ -8,9 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
-import great_expectations as gx
+import pytest
 
-from expectations.gate import publish_docs, run_suite
+from expectations import validator
+from expectations.gate import Expectation, publish_docs, run_suite
 
 
 class _Assets(HTMLParser):
@@ -34,14 +35,23 @@ def _validate(docs: Path, con: duckdb.DuckDBPyConnection, name: str) -> None:
         con,
         "select * from (values (1), (null)) as t(a)",
         {},
-        [gx.expectations.ExpectColumnValuesToNotBeNull(column="a")],
+        [Expectation.not_null("a")],
         id_columns=("a",),
         docs_dir=docs,
     )
     publish_docs(docs)
 
 
-def test_each_run_of_a_gate_stays_listed_and_no_page_loads_from_the_network(tmp_path: Path):
+@pytest.fixture(params=["here", "in the validating process"])
+def where(request):
+    """The gates validate in this process, or in one of their own (the CLI's)."""
+    if request.param != "here":
+        validator.start()
+    yield request.param
+    validator.stop()
+
+
+def test_each_run_of_a_gate_stays_listed_and_no_page_loads_from_the_network(tmp_path: Path, where):
     cycle, other = tmp_path / "2026-11-01", tmp_path / "2026-12-01"
     with duckdb.connect() as con:
         _validate(cycle, con, "feed_check")
@@ -62,3 +72,21 @@ def test_each_run_of_a_gate_stays_listed_and_no_page_loads_from_the_network(tmp_
         for url in parser.urls:
             assert not urlsplit(url).scheme, f"{page.name} loads {url}"
             assert (page.parent / urlsplit(url).path).resolve().is_file(), f"{page.name}: {url}"
+
+
+def test_a_failure_reads_the_same_wherever_it_is_validated(tmp_path: Path, where):
+    with duckdb.connect() as con:
+        result = run_suite(
+            "feed_check",
+            con,
+            "select * from (values ('D1', 0.5), ('D2', 0.01)) as t(delivery_id, share)",
+            {},
+            [Expectation.between("share", max_value=0.1)],
+            id_columns=("delivery_id",),
+            docs_dir=tmp_path,
+        )
+    assert not result.success and result.rows_checked == 2
+    assert result.describe() == (
+        "feed_check: FAILED on 2 rows: expect_column_values_to_be_between(share) failed "
+        "for 1 rows, e.g. [{'share': 0.5, 'delivery_id': 'D1'}]"
+    )
