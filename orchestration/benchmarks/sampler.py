@@ -1,5 +1,5 @@
-"""CPU time and memory of this process and its children (dbt), sampled in the
-background, so that any window of a run (a Dagster step) can be measured after it."""
+"""CPU time and memory of this process and its descendants (dbt's, the gates'),
+sampled in the background, so that any window of a run (a Dagster step) can be measured after it."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ class Sampler:
         # stamped before it reads: a sample stamped after a window's end then counts
         # every child that ended inside it (a child that ended but not yet reaped
         # is in neither figure)
+        # (dbt's builds are children of dbt's process, which reaps them: a running
+        # descendant's own reaped children count with it)
         at = time.time()
         finished = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = finished.ru_utime + finished.ru_stime
@@ -64,6 +66,8 @@ class Sampler:
             except psutil.NoSuchProcess:
                 continue
             cpu += times.user + times.system
+            if process is not self._process:
+                cpu += times.children_user + times.children_system
         return Sample(at, cpu, rss)
 
     def window(self, start: float, end: float) -> Window:

@@ -24,6 +24,24 @@ def test_a_childs_cpu_seconds_are_counted_and_an_idle_window_has_none():
     assert idle.cpu < 0.2
 
 
+def test_a_grandchild_reaped_by_a_running_child_is_counted():
+    """dbt's builds are processes of dbt's own process, which outlives them."""
+    reaps = (
+        "import subprocess, sys, time\n"
+        f"subprocess.run([sys.executable, '-c', {BUSY!r}], check=True)\n"
+        "time.sleep(1.0)"
+    )
+    with Sampler(interval=0.05) as sampler:
+        start = time.time()
+        child = subprocess.Popen([sys.executable, "-c", reaps])
+        time.sleep(0.2)
+        while child.poll() is None and time.time() - start < 1.6:
+            time.sleep(0.05)
+        window = sampler.window(start, time.time())  # the child still runs
+        child.wait()
+    assert window.cpu >= 0.9
+
+
 def test_a_running_childs_memory_is_in_the_peak():
     with Sampler(interval=0.05) as sampler:
         start = time.time()
