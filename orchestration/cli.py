@@ -20,6 +20,7 @@ from orchestration.settings import (
     DBT_PROJECT_DIR,
     OVERRIDABLE_GATES,
     CablebillHome,
+    billing_settings,
     parse_gate_overrides,
     parse_overrides,
     warehouse_path,
@@ -150,7 +151,6 @@ def _parser() -> argparse.ArgumentParser:
     dismiss.add_argument("--feed", required=True, choices=("cms", "headend", "payments", "crm"))
     dismiss.add_argument("--delivery", dest="delivery_id", required=True, help="delivery id")
     dismiss.add_argument("--reason", required=True, help="why it will not come again")
-    dismiss.add_argument("--timezone", default="Asia/Seoul", help="operator time zone")
 
     sub.add_parser("calendar", help="regenerate the business-calendar seed from `holidays`")
     return parser
@@ -331,7 +331,11 @@ def _dismiss(args) -> int:
     try:
         with home_lock(args.home, f"cablebill dismiss {args.feed}/{args.delivery_id}"):
             dismissal = dismiss_refused_delivery(
-                warehouse, args.feed, args.delivery_id, args.reason, args.timezone
+                warehouse,
+                args.feed,
+                args.delivery_id,
+                args.reason,
+                billing_settings()["operator_timezone"],
             )
     except HomeInUse as error:
         print(f"error: {error}; try again when it has finished", file=sys.stderr)

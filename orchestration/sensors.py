@@ -32,7 +32,9 @@ from orchestration.feed_readiness import missing_feeds
 from orchestration.partitions import bill_cycles, collection_days
 from orchestration.settings import CablebillHome, billing_settings
 
-KST = ZoneInfo("Asia/Seoul")
+# The operator's time zone (a billing setting): the cycle day, the feed cut-off and the
+# collections' schedule are the operator's.
+OPERATOR_TIMEZONE = billing_settings()["operator_timezone"]
 # Payment and headend extracts of the night have arrived by then.
 COLLECTIONS_AT = time(6, 0)
 CLOSED = AssetKey(["ledger", "close"])
@@ -79,7 +81,7 @@ def bill_run_on_cycle_day(context: SensorEvaluationContext, cablebill: Cablebill
     return cycles_to_bill(
         context.instance,
         Path(cablebill.inbox),
-        datetime.now(ZoneInfo(cablebill.operator_timezone)),
+        datetime.now(ZoneInfo(OPERATOR_TIMEZONE)),
         time.fromisoformat(cablebill.feed_cutoff),
         context.cursor,
     )
@@ -125,13 +127,14 @@ def cycles_to_bill(
 @schedule(
     job_name="collections_daily",
     cron_schedule=f"{COLLECTIONS_AT.minute} {COLLECTIONS_AT.hour} * * *",
-    execution_timezone="Asia/Seoul",
+    execution_timezone=OPERATOR_TIMEZONE,
     default_status=DefaultScheduleStatus.STOPPED,
-    description="Every day at 06:00 (Asia/Seoul): dunning, headend commands, payment "
-    "retries, write-offs and usage alerts as of that day.",
+    description=f"Every day at 06:00 ({OPERATOR_TIMEZONE}): dunning, headend commands, "
+    "payment retries, write-offs and usage alerts as of that day.",
 )
 def collections_every_day(context: ScheduleEvaluationContext):
-    day = context.scheduled_execution_time.astimezone(KST).date().isoformat()
+    day = context.scheduled_execution_time.astimezone(ZoneInfo(OPERATOR_TIMEZONE))
+    day = day.date().isoformat()
     return collections_request(context.instance, day)
 
 

@@ -34,13 +34,14 @@ RUN_DATES = {"cycle_date", "as_of"}
 
 
 class CablebillHome(ConfigurableResource):
-    """The deployment's folders and operator settings. A run holds the home's lock
+    """The deployment's folders and operator details (the operator's time zone is a
+    billing setting, `operator_timezone`: dbt, ingest and the gates read the same
+    one). A run holds the home's lock
     from its start to its end (orchestration.home_lock); a sensor, which only reads
     the inbox, does not."""
 
     home: str
     inbox: str
-    operator_timezone: str = "Asia/Seoul"
     operator_name: str = "케이블빌 방송"
     operator_phone: str = "1588-0000"
     operator_business_reg_no: str = "220-81-03560"
@@ -72,10 +73,11 @@ class CablebillHome(ConfigurableResource):
 
     def ingest(self, settings: dict) -> IngestReport:
         """Load every new delivery of the inbox, as `settings` (billing_settings()
-        and a run's overrides) say, in the currencies the platform bills in."""
+        and a run's overrides, the operator's time zone among them) say, in the
+        currencies the platform bills in."""
         rules = Rules(settings["max_text_length"], billed_currencies())
         return ingest_inbox(
-            Path(self.inbox), self.warehouse, self.home_dir, self.operator_timezone, rules
+            Path(self.inbox), self.warehouse, self.home_dir, settings["operator_timezone"], rules
         )
 
     def read_warehouse(self) -> duckdb.DuckDBPyConnection:

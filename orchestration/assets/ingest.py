@@ -131,8 +131,9 @@ def ingest(context, cablebill: CablebillHome):
         log.info("ingest: %s", closed)
         context.log.info(closed)
         return
-    _, summary = _ingest(cablebill, run_settings(context.run.tags))
-    cycles, _ = _register_cycles(context, cablebill)
+    settings = run_settings(context.run.tags)
+    _, summary = _ingest(cablebill, settings)
+    cycles, _ = _register_cycles(context, cablebill, settings["operator_timezone"])
     _refuse_unless_billed(parse_cycle(context.partition_key), cycles)
     for spec in SPECS:
         yield MaterializeResult(asset_key=spec.key, metadata=summary)
@@ -143,17 +144,20 @@ def ingest(context, cablebill: CablebillHome):
     description="Load every new delivery in the inbox and register the bill cycles in use.",
 )
 def ingest_new_deliveries(context: OpExecutionContext, cablebill: CablebillHome) -> Output:
-    _, summary = _ingest(cablebill, run_settings(context.run.tags))
-    _, added = _register_cycles(context, cablebill)
+    settings = run_settings(context.run.tags)
+    _, summary = _ingest(cablebill, settings)
+    _, added = _register_cycles(context, cablebill, settings["operator_timezone"])
     summary["cycles_added"] = ", ".join(added) or "none"
     return Output(None, metadata=summary)
 
 
-def _register_cycles(context, cablebill: CablebillHome) -> tuple[list[str], list[str]]:
-    """Make every cycle the delivered data calls for a partition ops can pick; returns
-    those cycles, and the ones that were new."""
+def _register_cycles(
+    context, cablebill: CablebillHome, timezone: str
+) -> tuple[list[str], list[str]]:
+    """Make every cycle the delivered data calls for (its dates in `timezone`) a
+    partition ops can pick; returns those cycles, and the ones that were new."""
     with cablebill.read_warehouse() as con:
-        keys = cycles_in_data(con, cablebill.operator_timezone)
+        keys = cycles_in_data(con, timezone)
     added = register_cycles(context.instance, keys)
     if added:
         log.info("ingest: bill cycles added: %s", ", ".join(added))

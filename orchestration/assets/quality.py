@@ -52,11 +52,14 @@ def _overrides(context: AssetCheckExecutionContext) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _read(cablebill: CablebillHome) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection whose timestamps read in the operator's time zone, as the
-    gates' samples show them to ops (comparisons and dates do not depend on it)."""
+def _read(
+    context: AssetCheckExecutionContext, cablebill: CablebillHome
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection whose timestamps read in the run's operator time zone,
+    as the gates' samples show them to ops (comparisons and dates do not depend on
+    it)."""
     with cablebill.read_warehouse() as con:
-        con.execute("set TimeZone = ?", [cablebill.operator_timezone])
+        con.execute("set TimeZone = ?", [_settings(context)["operator_timezone"]])
         yield con
 
 
@@ -125,12 +128,13 @@ def feeds_complete(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with _read(cablebill) as con:
+    settings = _settings(context)
+    with _read(context, cablebill) as con:
         results = validate_feeds(
             con,
             date.fromisoformat(cycle),
-            _settings(context),
-            cablebill.operator_timezone,
+            settings,
+            settings["operator_timezone"],
             cablebill.quality_dir(cycle),
         )
     yield from _verdict(context, results, cablebill, cycle)
@@ -147,7 +151,7 @@ def quarantine_review(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with _read(cablebill) as con:
+    with _read(context, cablebill) as con:
         result = review_quarantine(
             con, date.fromisoformat(cycle), _settings(context), cablebill.quality_dir(cycle)
         )
@@ -167,7 +171,7 @@ def invoice_arithmetic(
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     day, docs = date.fromisoformat(cycle), cablebill.quality_dir(cycle)
-    with _read(cablebill) as con:
+    with _read(context, cablebill) as con:
         results = [validate_coverage(con, day, docs), validate_invoices(con, day, docs)]
     yield from _verdict(context, results, cablebill, cycle)
 
@@ -183,7 +187,7 @@ def ledger_integrity(
     context: AssetCheckExecutionContext, cablebill: CablebillHome
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with _read(cablebill) as con:
+    with _read(context, cablebill) as con:
         result = validate_ledger(con, cablebill.quality_dir(cycle))
     yield from _verdict(context, [result], cablebill, cycle)
 
@@ -199,7 +203,7 @@ def exports_match_marts(
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     files = exported_files(date.fromisoformat(cycle), cablebill.exports_dir(cycle))
-    with _read(cablebill) as con:
+    with _read(context, cablebill) as con:
         result = validate_exports(con, files, cablebill.quality_dir(cycle))
     yield from _verdict(context, [result], cablebill, cycle)
 
@@ -208,7 +212,7 @@ def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action
     """An anomaly gate: it blocks or only warns as the setting `action` says; ops may
     override it for one run with a recorded reason."""
     cycle, settings = _cycle(context), _settings(context)
-    with _read(cablebill) as con:
+    with _read(context, cablebill) as con:
         result = validate(con, date.fromisoformat(cycle), settings, cablebill.quality_dir(cycle))
     yield from _verdict(
         context,

@@ -34,7 +34,12 @@ from connectors.ingest import ingest_inbox
 from connectors.synthetic.generate import generate
 from orchestration.benchmarks.sampler import Sampler, Window
 from orchestration.cycles import previous_cycle
-from orchestration.settings import DBT_PROJECT_DIR, CablebillHome, warehouse_path
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    CablebillHome,
+    billing_settings,
+    warehouse_path,
+)
 
 CYCLE = date(2026, 11, 1)
 # What this process sets for its own home: a user's run starts without them.
@@ -128,7 +133,7 @@ select count(*), sum(bytes), sum(price) from (
 def _floor(home: Path, sampler: Sampler) -> tuple[Window, int]:
     """Per-account usage totals of the period, straight from the landed Parquet."""
     con = duckdb.connect()
-    con.execute("set TimeZone = 'Asia/Seoul'")
+    con.execute("set TimeZone = ?", [billing_settings()["operator_timezone"]])
     params = {
         name: str(home / "landing" / "headend" / name / "*" / "data.parquet")
         for name in ("data_usage", "vod_purchases", "ppv_purchases")
