@@ -135,7 +135,7 @@ EXPORTS = (
     ),
     Export(
         "quarantine",
-        "ingest.quarantine as q inner join ledger.closed_deliveries as c using (feed, delivery_id)",
+        "outputs.quarantine",
         ("feed", "delivery_id", "entity", "row_number", "reason_code", "detail"),
         "feed, delivery_id, entity, row_number, reason_code, detail",
     ),
