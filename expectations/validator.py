@@ -14,6 +14,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.process
 import os
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -254,6 +255,7 @@ def _serve(connection, parents_end) -> None:
     """The validating process: import Great Expectations, then validate and publish as
     asked until the process that started it goes away."""
     parents_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # it ends with the process that asks
     # behind the run's own process and dbt's, which need the cores first
     os.nice(10)
     import great_expectations  # noqa: F401  (what this process is for)

@@ -22,6 +22,7 @@ import multiprocessing
 import multiprocessing.connection
 import multiprocessing.process
 import os
+import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -186,8 +187,13 @@ def start() -> None:
 def _serve(connection, parents_end) -> None:
     """The dbt process: parse, then run each build asked for in a process forked from
     this one (each starts from the parsed project and nothing else), until the process
-    that started it goes away (closes `parents_end`, of which this copy is closed)."""
+    that started it goes away (closes `parents_end`, of which this copy is closed).
+
+    A Ctrl-C stops the build, not this process: it ends with the caller. A build whose
+    caller went away (killed, or it closed the pipe) is stopped, so that no build goes
+    on writing the warehouse for nobody."""
     parents_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     manifest()
     context = multiprocessing.get_context("fork")
     while True:
@@ -197,8 +203,14 @@ def _serve(connection, parents_end) -> None:
             return
         build = context.Process(target=_build, args=(args, environment, connection), name="dbt")
         build.start()
-        build.join()
-        connection.send(_Exited(build.exitcode))
+        while build.is_alive():
+            build.join(0.2)
+            if build.is_alive() and connection.poll():  # the caller sends nothing meanwhile
+                build.terminate()
+        try:
+            connection.send(_Exited(build.exitcode))
+        except OSError:  # the caller is gone
+            return
 
 
 def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
@@ -247,6 +259,15 @@ def stop() -> None:
             server.process.join()
 
 
+def _send(connection, item) -> None:
+    """Send `item` to the process that asked for the build; if it is gone, the build
+    has nobody to build for and ends at once."""
+    try:
+        connection.send(item)
+    except OSError:
+        os._exit(1)
+
+
 class _Forward(io.TextIOBase):
     """A build's stdout, sent to the process that asked for the build."""
 
@@ -254,7 +275,7 @@ class _Forward(io.TextIOBase):
         self.connection = connection
 
     def write(self, text: str) -> int:
-        self.connection.send(text)
+        _send(self.connection, text)
         return len(text)
 
 
@@ -263,19 +284,20 @@ def _build(args: list[str], environment: dict[str, str], connection) -> None:
     result and the Outcome."""
     from dbt_common.events.functions import msg_to_dict
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     os.environ.clear()
     os.environ.update(environment)
 
     def on_event(msg) -> None:
         if msg.info.name in RESULT_EVENTS:
-            connection.send(msg_to_dict(msg))
+            _send(connection, msg_to_dict(msg))
 
     try:
         with contextlib.redirect_stdout(_Forward(connection)):
             outcome = invoke(args, on_event)
     except BaseException as error:  # reported by the parent, which runs the step
         outcome = Outcome(False, error=f"{type(error).__name__}: {error}")
-    connection.send(outcome)
+    _send(connection, outcome)
 
 
 def release_warehouse() -> None:
