@@ -6,6 +6,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import subprocess
+import sys
+
+import psutil
 
 from orchestration import dbt_runner
 
@@ -76,3 +81,31 @@ def test_builds_run_again_after_dbt_s_process_was_stopped(tmp_path, monkeypatch)
     dbt_runner.stop()
     *_, again = dbt_runner.stream(args)
     assert first == again and again.failed == ["stg_cms__accounts"]
+
+
+# A caller that starts a long build (every unit test), says so once the first result
+# is in, and then waits to be killed.
+CALLER = """
+import sys
+from orchestration import dbt_runner
+builds = dbt_runner.stream(["build", "--select", "test_type:unit"])
+next(builds)
+print("building", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_build_whose_caller_is_killed_stops_with_it(tmp_path):
+    """Nothing may go on writing the warehouse for a run that is gone."""
+    env = {**os.environ, dbt_runner.WAREHOUSE_ENV: str(tmp_path / "warehouse.duckdb")}
+    caller = subprocess.Popen(
+        [sys.executable, "-c", CALLER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    )
+    # what dbt prints comes first, in the caller's stdout
+    assert b"building\n" in iter(caller.stdout.readline, b"")
+    helpers = psutil.Process(caller.pid).children(recursive=True)
+    assert len(helpers) >= 2  # dbt's process and its build
+    caller.kill()
+    caller.wait()
+    _, alive = psutil.wait_procs(helpers, timeout=5)
+    assert alive == []
