@@ -157,6 +157,7 @@ class _Exited:
 
 
 _server: _Server | None = None
+_server_lock = threading.Lock()
 
 
 def start() -> None:
@@ -166,20 +167,19 @@ def start() -> None:
     When target/manifest.json is stale, the project is parsed here first: Dagster's
     definitions read that file."""
     global _server
-    with _lock:
+    with _server_lock:
         if _server is not None and _server.owner == os.getpid() and _server.process.is_alive():
             return
-    if is_stale():
-        manifest()
-    context = multiprocessing.get_context("fork")
-    ours, theirs = context.Pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # not a daemon, so that its builds may be processes of their own; stopped at exit
-    process = context.Process(target=_serve, args=(theirs, ours), name="dbt-server")
-    process.start()
-    theirs.close()
-    with _lock:
+        if is_stale():
+            manifest()
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # not a daemon, so that its builds may be processes of their own; stopped at exit
+        process = context.Process(target=_serve, args=(theirs, ours), name="dbt-server")
+        process.start()
+        theirs.close()
         _server = _Server(process, ours)
     atexit.register(stop)
 
@@ -249,7 +249,7 @@ def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
 def stop() -> None:
     """Stop dbt's process, if started (the next build starts another)."""
     global _server
-    with _lock:
+    with _server_lock:
         server, _server = _server, None
     if server is not None and server.owner == os.getpid():
         server.connection.close()  # it ends when it reads that, its build's too
