@@ -253,7 +253,7 @@ def stop() -> None:
         server, _server = _server, None
     if server is not None and server.owner == os.getpid():
         server.connection.close()  # it ends when it reads that, its build's too
-        server.process.join(timeout=10)
+        server.process.join(timeout=1)  # (not while it parses: then it is stopped)
         if server.process.is_alive():
             server.process.terminate()
             server.process.join()
