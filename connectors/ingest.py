@@ -223,12 +223,15 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
             f"{mf.name} lacks required column(s) {', '.join(missing)}",
             mf.name,
         )
-    incoming, checked, keys = f"incoming_{ent.name}", f"checked_{ent.name}", f"keys_{ent.name}"
-    key_cols = ", ".join(f"t_{k} {sql_type(ent.column(k))}" for k in ent.key)
+    # the entity's scratch tables, named after it (quoted, as every name here)
+    incoming, checked, keys, currencies = (
+        q(f"{stage}_{ent.name}") for stage in ("incoming", "checked", "keys", "currency")
+    )
+    key_cols = ", ".join(f"{q(f't_{k}')} {sql_type(ent.column(k))}" for k in ent.key)
     scratch.execute(f"create or replace temp table {keys} ({key_cols}, first_row bigint)")
     if ent.name in _FIRST:  # their currencies, for the subscriptions of the snapshot
         scratch.execute(
-            f"create or replace temp table currency_{ent.name} (code varchar, currency varchar)"
+            f"create or replace temp table {currencies} (code varchar, currency varchar)"
         )
     rows = good = bad = 0
     for chunk in _chunks(read.batches):
@@ -248,7 +251,7 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
         _flag_foreign_payment(scratch, ent, checked)
         if ent.name in _FIRST:
             scratch.execute(
-                f"insert into currency_{ent.name} select t_{ent.key[0]}, t_currency "
+                f"insert into {currencies} select {q(f't_{ent.key[0]}')}, t_currency "
                 f"from {checked} where _reason is null"
             )
         good += _insert_good(con, scratch, manifest, ent, checked)
@@ -401,16 +404,20 @@ def _flag_python_checks(con, ent: Entity, checked: str) -> None:
 def _flag_duplicates(con, ent: Entity, checked: str, keys: str) -> None:
     """A key seen earlier in the file (an earlier chunk, or earlier in this one) repeats
     that first row; the chunk's first occurrences join the keys seen."""
-    detail = f"'key ({', '.join(ent.key)}) repeats row '"
-    t_keys = [f"t_{k}" for k in ent.key]
-    con.execute(f"""
-        update {checked} set _reason = 'duplicate_key', _detail = {detail} || k.first_row
+    detail = {"detail": f"key ({', '.join(ent.key)}) repeats row "}
+    t_keys = [q(f"t_{k}") for k in ent.key]
+    con.execute(
+        f"""
+        update {checked} set _reason = 'duplicate_key', _detail = $detail || k.first_row
         from {keys} k
         where {" and ".join(f"{checked}.{t} = k.{t}" for t in t_keys)}
             and {checked}._reason is null
-    """)
-    con.execute(f"""
-        update {checked} set _reason = 'duplicate_key', _detail = {detail} || d.first_row
+    """,
+        detail,
+    )
+    con.execute(
+        f"""
+        update {checked} set _reason = 'duplicate_key', _detail = $detail || d.first_row
         from (
             select _row_number as n, min(_row_number) over w as first_row,
                    row_number() over (w order by _row_number) as occurrence
@@ -418,7 +425,9 @@ def _flag_duplicates(con, ent: Entity, checked: str, keys: str) -> None:
             window w as (partition by {", ".join(t_keys)})
         ) d
         where {checked}._row_number = d.n and d.occurrence > 1
-    """)
+    """,
+        detail,
+    )
     con.execute(
         f"insert into {keys} select {', '.join(t_keys)}, _row_number from {checked} "
         f"where _reason is null"
@@ -433,12 +442,18 @@ def _flag_references(con, ent: Entity, checked: str) -> None:
         (ent.product_ref, "products", "product_code", "unknown_product"),
     ):
         if column:
-            con.execute(f"""
-                update {checked} set _reason = '{reason}',
-                    _detail = '{column}: ' || t_{column} || ' is not in this snapshot''s {target}'
+            con.execute(
+                f"""
+                update {checked} set _reason = $reason,
+                    _detail = $column || ': ' || {q(f"t_{column}")}
+                        || ' is not in this snapshot''s ' || $target
                 where _reason is null
-                    and t_{column} not in (select t_{target_key} from keys_{target})
-            """)
+                    and {q(f"t_{column}")} not in (
+                        select {q(f"t_{target_key}")} from {q(f"keys_{target}")}
+                    )
+            """,
+                {"reason": reason, "column": column, "target": target},
+            )
 
 
 def _flag_foreign_product(con, ent: Entity, checked: str) -> None:
