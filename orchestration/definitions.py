@@ -30,7 +30,7 @@ bill_run = define_asset_job(
 
 bill_run_preview = define_asset_job(
     "bill_run_preview",
-    selection=AssetSelection.groups("ingest", "settings", "staging", "billing"),
+    selection=AssetSelection.groups("ingest", "settings", "billing"),
     executor_def=in_process_executor,
     description="Ingest, build and gate the cycle's draft invoices: nothing is closed, "
     "numbered or exported. Run it any time.",

@@ -5,14 +5,20 @@ models tagged `after_close` (the journal, payment allocation and finance reports
 `accounting`, the exported quarantine in `outputs`) read the closed ledger, so they
 depend on the close. Models tagged `daily` (collections) are built by the daily
 collections run.
+
+Models tagged `internal` (staging views and rating steps) are built and tested with
+their stage but are no assets: an asset depends on the nearest assets upstream of
+it, through them, and a step that builds some of the stage's assets builds the
+internal models they read too.
 """
 
 import json
 import logging
 
-from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, AssetSpec
+from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, AssetSpec, Output
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_UNIQUE_ID_METADATA_KEY,
     get_manifest_and_translator_from_dbt_assets,
     get_subset_selection_for_context,
 )
@@ -29,6 +35,7 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 _GROUPS = {"staging": "staging", "intermediate": "billing", "marts": "billing"}
 AFTER_CLOSE = "tag:after_close"
 DAILY = "tag:daily"
+INTERNAL = "internal"
 CLOSED = AssetKey(["ledger", "close"])
 # The run's own log holds what dbt prints; its run_results.json and a second copy of
 # the manifest would only cost time (about 1.5 s a build).
@@ -46,6 +53,11 @@ class CablebillTranslator(DagsterDbtTranslator):
             props = manifest["sources"][unique_id]
             return spec.replace_attributes(key=AssetKey([props["schema"], props["name"]]))
         props = manifest["nodes"][unique_id]
+        if any(_is_internal(manifest, parent) for parent in _parents(props)):
+            parents = sorted(_asset_parents(manifest, props))
+            spec = spec.replace_attributes(
+                deps=[self.get_asset_spec(manifest, parent, project).key for parent in parents]
+            )
         if props["resource_type"] == "seed":
             return spec.replace_attributes(group_name="settings")
         layer = props["fqn"][1] if len(props["fqn"]) > 2 else "marts"
@@ -54,17 +66,47 @@ class CablebillTranslator(DagsterDbtTranslator):
         return spec.replace_attributes(group_name=_GROUPS.get(layer, "billing"))
 
 
+def _parents(props) -> list[str]:
+    return props["depends_on"].get("nodes", [])
+
+
+def _is_internal(manifest, unique_id: str) -> bool:
+    node = manifest["nodes"].get(unique_id)  # sources are not nodes
+    return node is not None and INTERNAL in node["tags"]
+
+
+def _walk_internal(manifest, unique_ids) -> tuple[set[str], set[str]]:
+    """Upstream of `unique_ids`, through internal models: (the internal models passed,
+    the nodes and sources where the walk stopped)."""
+    passed, reached, todo = set(), set(), list(unique_ids)
+    while todo:
+        parent = todo.pop()
+        if parent in passed or parent in reached:
+            continue
+        if _is_internal(manifest, parent):
+            passed.add(parent)
+            todo.extend(_parents(manifest["nodes"][parent]))
+        else:
+            reached.add(parent)
+    return passed, reached
+
+
+def _asset_parents(manifest, props) -> set[str]:
+    """The assets a node reads, directly or through internal models."""
+    return _walk_internal(manifest, _parents(props))[1]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=f"{AFTER_CLOSE} {DAILY}",
+    exclude=f"{AFTER_CLOSE} {DAILY} tag:{INTERNAL}",
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
 )
 def billing_models(context: AssetExecutionContext):
     """Build the cycle's drafts: seeds, staging, rating and invoice marts, with their tests."""
-    yield from _build(context, "the drafts", exclude=f"{AFTER_CLOSE} {DAILY}")
+    yield from _build(context, "the drafts", exclude=f"{AFTER_CLOSE} {DAILY}", internal=True)
 
 
 @dbt_assets(
@@ -83,19 +125,26 @@ def accounting_models(context: AssetExecutionContext):
 
 
 def _build(
-    context: AssetExecutionContext, what: str, select: str | None = None, exclude: str | None = None
+    context: AssetExecutionContext,
+    what: str,
+    select: str | None = None,
+    exclude: str | None = None,
+    internal: bool = False,
 ):
-    """`dbt build` of the cycle in this process (orchestration.dbt_runner), the selected
-    subset only, each node's result yielded as it finishes."""
+    """`dbt build` of the cycle in dbt's process (orchestration.dbt_runner): the stage,
+    or its selected assets, with the internal models they read if the stage builds
+    them (`internal`: the drafts; later stages read them as the drafts left them).
+    Each asset's and check's result is yielded as it finishes."""
     cycle = context.partition_key
     settings = json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     selection, indirect = get_subset_selection_for_context(
         context, manifest, select, exclude, None, translator, None
     )
+    if internal and "--select" in selection:  # a subset of the stage's assets
+        at = selection.index("--select") + 1
+        selection[at] = " ".join([selection[at], *_internal_upstream(context, manifest)])
     log.info("dbt: building %s of cycle %s", what, cycle)
-    built = checks = 0
-    failed: list[str] = []
     args = [
         "build",
         "--vars",
@@ -106,6 +155,8 @@ def _build(
         *(["--indirect-selection", indirect] if indirect else []),
         *BUILD_FLAGS,
     ]
+    outputs, assets = context.assets_def.keys_by_output_name, context.assets_def.keys
+    built = checks = 0
     for item in dbt_runner.stream(args):
         if isinstance(item, dbt_runner.Outcome):
             outcome = item
@@ -113,14 +164,33 @@ def _build(
         for event in DbtCoreCliEventMessage(item, {}).to_default_asset_events(
             manifest, translator, context, project=dbt_project
         ):
-            if isinstance(event, AssetCheckResult):
+            if isinstance(event, AssetCheckResult) and event.asset_key in assets:
                 checks += 1
-                if not event.passed:
-                    failed.append(event.check_name)
-            else:
+                yield event
+            elif isinstance(event, Output) and event.output_name in outputs:
                 built += 1
-            yield event
-    log.info("dbt: %d built, %d tests run, %d failed", built, checks, len(failed))
+                yield event
+    log.info(
+        "dbt: %d assets built, %d checks run; %d nodes failed", built, checks, len(outcome.failed)
+    )
     if not outcome.success:
-        reason = f"failing tests: {', '.join(failed)}" if failed else outcome.reason
-        raise RuntimeError(f"dbt build failed for cycle {cycle}: {reason}")
+        raise RuntimeError(f"dbt build failed for cycle {cycle}: {outcome.reason}")
+
+
+def _internal_upstream(context: AssetExecutionContext, manifest) -> list[str]:
+    """The internal models the step's selected assets read, by name."""
+    selected = [
+        spec.metadata[DAGSTER_DBT_UNIQUE_ID_METADATA_KEY]
+        for spec in context.assets_def.specs
+        if spec.key in context.selected_asset_keys
+    ]
+    return sorted(internal_upstream(manifest, selected))
+
+
+def internal_upstream(manifest, unique_ids) -> set[str]:
+    """The names of the internal models the nodes `unique_ids` read, directly or
+    through other internal models."""
+    parents = [
+        parent for unique_id in unique_ids for parent in _parents(manifest["nodes"][unique_id])
+    ]
+    return {manifest["nodes"][node]["name"] for node in _walk_internal(manifest, parents)[0]}

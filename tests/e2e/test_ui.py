@@ -180,7 +180,7 @@ def test_the_ui_shows_the_bill_run_graph_and_the_last_runs(ui):
             skip.click(timeout=10_000)  # the first visit's "Join the Dagster community"
         # the job's asset graph (groups start collapsed; those off screen are not drawn)
         # and the job's latest run
-        for group in ("ingest", "billing", "staging"):
+        for group in ("ingest", "billing", "settings"):
             expect(page.get_by_text(group, exact=True).first).to_be_visible(timeout=60_000)
         expect(page.get_by_text("Latest run:")).to_be_visible()
         assets = len(defs.resolve_job_def("bill_run").asset_layer.executable_asset_keys)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from dagster import AssetKey
 
+from orchestration.assets.dbt import dbt_project, internal_upstream
 from orchestration.definitions import defs
 from orchestration.settings import parse_gate_overrides, parse_overrides
 
@@ -19,7 +22,6 @@ def test_definitions_load_with_the_bill_run_job(monkeypatch, tmp_path):
         ["raw", "accounts"],
         ["raw", "data_usage"],
         ["ingest", "quarantine"],
-        ["staging", "stg_cms__accounts"],
         ["marts", "invoices"],
         ["marts", "invoice_lines"],
         ["exports"],
@@ -59,8 +61,27 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
     ).parent_keys
     (balanced,) = [c for c in graph.asset_check_keys if c.name.startswith("journals_balance")]
     assert balanced.asset_key == journal and graph.get_check_spec(balanced).blocking
+
+
+def test_internal_models_are_built_with_their_stage_but_are_no_assets():
+    """The staging views and rating steps are looked through: an invoice depends on
+    the raw feeds and settings it is computed from."""
+    graph = defs.resolve_asset_graph()
+    keys = set(graph.get_all_asset_keys())
+    assert AssetKey(["staging", "stg_cms__accounts"]) not in keys
+    assert AssetKey(["intermediate", "int_invoice_totals_rounded"]) not in keys
     invoices_parents = graph.get(AssetKey(["marts", "invoices"])).parent_keys
-    assert AssetKey(["intermediate", "int_invoice_totals_rounded"]) in invoices_parents
+    assert {
+        AssetKey(["raw", "subscriptions"]),
+        AssetKey(["raw", "data_usage"]),
+        AssetKey(["settings", "tax_rates"]),
+    } <= invoices_parents
+    assert not any(key.path[0] in ("staging", "intermediate") for key in invoices_parents)
+    # a step that builds only the invoices builds the rating steps they read too
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    internal = internal_upstream(manifest, ["model.cablebill.invoices"])
+    assert {"int_invoice_totals_rounded", "int_usage_lines_rated", "stg_cms__accounts"} <= internal
+    assert "dim_accounts" not in internal  # an asset: built when selected
 
 
 def test_the_gates_block_in_front_of_the_outputs_and_the_review_only_warns():
