@@ -18,7 +18,8 @@ import xstatic.pkg.bootstrap
 import xstatic.pkg.font_awesome
 import xstatic.pkg.jquery
 from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
-from jinja2 import ChoiceLoader, FileSystemLoader
+from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader
+from jinja2.bccache import Bucket
 
 TEMPLATES = Path(__file__).parent / "docs_templates"
 # What the pages load: (folder under static/vendor, XStatic package, its files).
@@ -29,12 +30,32 @@ VENDOR = (
 )
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Templates compiled once per process: GX makes a view, with a Jinja environment
+    of its own, for every page it writes, and compiling its templates took most of
+    the time of writing a gate's pages (about 0.15 s)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class _LocalTemplates:
     """A GX view whose templates are looked up in docs_templates/ first."""
 
     def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
         super().__init__(custom_styles_directory, custom_views_directory)
         self.env.loader = ChoiceLoader([FileSystemLoader(TEMPLATES), self.env.loader])
+        self.env.bytecode_cache = _COMPILED
 
 
 class PageView(_LocalTemplates, DefaultJinjaPageView):

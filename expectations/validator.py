@@ -10,6 +10,7 @@ Dagster UI), they are validated in the process that asks.
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.process
@@ -22,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+
+log = logging.getLogger("cablebill.quality")
 
 DOCS_SITE = "cablebill"
 # Where a Data Docs folder keeps the validation results of every run (GX's JSON): the
@@ -80,8 +83,17 @@ def publish(docs_dir: Path) -> None:
     """Write the Data Docs pages of the validations run for `docs_dir` since the last
     call, and its index, which lists every validation stored in the folder, this
     run's and earlier runs'. Called once per gate: rendering costs more than
-    validating."""
-    _call("_publish", docs_dir)
+    validating, so the validating process writes them while the run goes on; the
+    next call, `flush` or `stop` waits for them, and says when they failed."""
+    _call("_publish", docs_dir, wait=False)
+
+
+def flush() -> None:
+    """Wait until the Data Docs asked for are written."""
+    with _lock:
+        helper = _own_helper()
+        if helper is not None and helper.pending:
+            _published(helper)
 
 
 @dataclass
@@ -216,6 +228,8 @@ class _Helper:
     process: multiprocessing.process.BaseProcess
     connection: multiprocessing.connection.Connection
     owner: int = field(default_factory=os.getpid)
+    # a call sent without waiting, whose answer is still to be read
+    pending: bool = False
 
 
 _helper: _Helper | None = None
@@ -247,8 +261,11 @@ def stop() -> None:
     with _lock:
         helper, _helper = _helper, None
     if helper is not None and helper.owner == os.getpid():
-        # nothing is asked of it now (a call waits for its answer): it may stop at once,
-        # even half-way through importing Great Expectations
+        # Data Docs still being written are finished; nothing else is asked of it now
+        # (a call waits for its answer): it may stop at once, even half-way through
+        # importing Great Expectations
+        if helper.pending:
+            _published(helper)
         helper.connection.close()
         helper.process.terminate()
         helper.process.join()
@@ -277,19 +294,50 @@ def _serve(connection, parents_end) -> None:
 _FUNCTIONS = {"_validate": _validate, "_publish": _publish}
 
 
-def _call(function: str, *args):
-    """`function(*args)` in the validating process if this process started one, else
-    here."""
-    with _lock:
-        helper = _helper if _helper is not None and _helper.owner == os.getpid() else None
-        if helper is not None:
-            helper.connection.send((function, args))
-            try:
-                done, value = helper.connection.recv()
-            except EOFError:
-                done, value = False, "the validating process stopped"
-    if helper is None:
-        return _FUNCTIONS[function](*args)
+def _own_helper() -> _Helper | None:
+    return _helper if _helper is not None and _helper.owner == os.getpid() else None
+
+
+def _answer(helper: _Helper):
+    """Read the answer to the last call sent to `helper`: its value, or its error
+    raised here."""
+    helper.pending = False
+    try:
+        done, value = helper.connection.recv()
+    except EOFError:
+        done, value = False, "the validating process stopped"
     if not done:
         raise RuntimeError(f"Great Expectations: {value}")
     return value
+
+
+def _published(helper: _Helper) -> None:
+    """Wait for the Data Docs being written: the pages are a view of the stored
+    results, so a failure to write them is reported, not raised."""
+    try:
+        _answer(helper)
+    except RuntimeError as error:
+        log.warning("Data Docs not written: %s", error)
+
+
+def _call(function: str, *args, wait: bool = True):
+    """`function(*args)` in the validating process if this process started one, else
+    here. Without `wait` (Data Docs), its answer is read at the next call (or
+    `flush`), and a failure is logged, not raised."""
+    with _lock:
+        helper = _own_helper()
+        if helper is not None:
+            if helper.pending:
+                _published(helper)
+            helper.connection.send((function, args))
+            if not wait:
+                helper.pending = True
+                return None
+            return _answer(helper)
+    if wait:
+        return _FUNCTIONS[function](*args)
+    try:
+        _FUNCTIONS[function](*args)
+    except Exception as error:
+        log.warning("Data Docs not written: %s: %s", type(error).__name__, error)
+    return None

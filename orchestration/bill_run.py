@@ -155,6 +155,7 @@ def _execute(
                 asset_selection=selection,
                 run_id=run_id,
             )
+        validator.flush()  # the gates' Data Docs, written while the run went on
     errors = [
         f"{e.step_key}: {_root_cause(e.step_failure_data.error)}"
         for e in result.get_step_failure_events()

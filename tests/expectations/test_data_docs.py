@@ -59,6 +59,7 @@ def test_each_run_of_a_gate_stays_listed_and_no_page_loads_from_the_network(tmp_
         _validate(other, con, "feed_check")
         _validate(cycle, con, "feed_check")
         _validate(cycle, con, "invoice_check")
+    validator.flush()  # the validating process writes the pages while the caller goes on
 
     index = (cycle / "index.html").read_text(encoding="utf-8")
     pages = sorted(set(re.findall(r'href="(validations/[^"]+\.html)"', index)))
@@ -90,3 +91,22 @@ def test_a_failure_reads_the_same_wherever_it_is_validated(tmp_path: Path, where
         "feed_check: FAILED on 2 rows: expect_column_values_to_be_between(share) failed "
         "for 1 rows, e.g. [{'share': 0.5, 'delivery_id': 'D1'}]"
     )
+
+
+def test_pages_that_cannot_be_written_are_reported_and_the_gate_goes_on(
+    tmp_path: Path, where, caplog
+):
+    """The pages are a view of the stored results: a folder they cannot be written to
+    is said in the log, and the next validation runs."""
+    blocked = tmp_path / "blocked"
+    with duckdb.connect() as con:
+        _validate(blocked, con, "feed_check")
+        validator.flush()
+        (blocked / "static").rename(tmp_path / "moved")
+        (blocked / "static").write_text("not a folder")
+        _validate(blocked, con, "feed_check")
+        validator.flush()
+        _validate(tmp_path / "other", con, "invoice_check")
+        validator.flush()
+    assert "Data Docs not written" in caplog.text
+    assert (tmp_path / "other" / "index.html").is_file()
