@@ -15,7 +15,7 @@ DEMO_ACCOUNTS ?= 5000
 RUNTIME_DEBS := fonts-nanum
 TEST_DEBS := poppler-utils chromium postgresql
 
-.PHONY: install debs test-debs parse demo test test-fast lint ui bench bench-statements clean
+.PHONY: install debs test-debs parse demo test test-fast lint ui docs bench bench-statements clean
 
 # apt-get only what is missing, so that an installed machine needs no network.
 define apt_install
@@ -68,6 +68,14 @@ ui: parse
 	DAGSTER_HOME=$(abspath $(DEMO_HOME))/dagster CABLEBILL_HOME=$(abspath $(DEMO_HOME)) \
 	CABLEBILL_INBOX=$(abspath $(DEMO_HOME))/inbox CABLEBILL_WAREHOUSE=$(abspath $(DEMO_HOME))/warehouse.duckdb \
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+# The data dictionary: every model, source and column described, with their lineage
+# and the demo warehouse's column types (`dbt docs`), on http://127.0.0.1:8080.
+docs: parse
+	@test -d $(DEMO_HOME) || $(MAKE) demo
+	cd dbt_project && CABLEBILL_WAREHOUSE=$(abspath $(DEMO_HOME))/warehouse.duckdb \
+	$(abspath $(BIN))/dbt docs generate --target-path $(abspath $(DEMO_HOME))/dbt-docs && \
+	$(abspath $(BIN))/dbt docs serve --target-path $(abspath $(DEMO_HOME))/dbt-docs --host 127.0.0.1 --port 8080 --no-browser
 
 # The bill run at scale, stage by stage, against a bare DuckDB floor: SCALE=small
 # (10,000 accounts, about 1M usage events; under 5 minutes), medium (100,000) or full
