@@ -1,12 +1,14 @@
 {#- The ledger: what closed bill runs issued (with the account details each invoice
     was issued to and what its statement shows beside its lines, so that a statement
-    never changes), the credit notes, write-offs and the payments each close recorded
-    (with the invoice that showed them), deposits held in suspense, and the
-    deliveries each close took in (whose quarantined rows its exports list); and what
-    the daily collections run sent: dunning actions, headend commands, retries. Written
-    only by the close step of a bill run (orchestration), read by billing for balances,
-    late fees and what was already billed. dbt creates the empty tables so that a new
-    warehouse builds, and relaxes what an older warehouse's tables required. -#}
+    never changes), the credit notes and the payments each close recorded (with the
+    invoice that showed them), deposits held in suspense, and the deliveries each
+    close took in (whose quarantined rows its exports list). Written only by the
+    close step of a bill run (orchestration), read by billing for balances, late fees
+    and what was already billed. dbt creates the empty tables so that a new warehouse
+    builds, and relaxes what an older warehouse's tables required. What the daily
+    collections run sent (dunning actions, headend commands, retries, write-offs,
+    usage alerts) is written by the models in models/ledger; their empty tables are
+    made here from their contracts. -#}
 {% macro create_ledger_tables() %}
     create schema if not exists ledger;
     create table if not exists ledger.invoices (
@@ -100,51 +102,6 @@
         currency varchar not null,
         source_ref varchar not null
     );
-    create table if not exists ledger.write_offs (
-        account_id varchar not null,
-        cycle_date date not null,
-        written_off_on date not null,
-        oldest_invoice_no varchar not null,
-        amount decimal(18, 2) not null,
-        currency varchar not null
-    );
-    create table if not exists ledger.dunning_actions (
-        account_id varchar not null,
-        as_of date not null,
-        stage varchar not null,
-        stage_order integer not null,
-        oldest_due_date date not null,
-        stage_date date not null,
-        overdue_amount decimal(18, 2) not null,
-        action varchar not null
-    );
-    create table if not exists ledger.headend_commands (
-        command_id varchar not null,
-        account_id varchar not null,
-        product_code varchar not null,
-        action varchar not null,
-        effective_at date not null,
-        reason varchar not null,
-        sent_on date not null
-    );
-    create table if not exists ledger.payment_retries (
-        retry_id varchar not null,
-        account_id varchar not null,
-        invoice_no varchar not null,
-        amount decimal(18, 2) not null,
-        method varchar not null,
-        retry_on date not null,
-        attempt integer not null,
-        sent_on date not null
-    );
-    create table if not exists ledger.usage_alerts (
-        account_id varchar not null,
-        period_start date not null,
-        threshold decimal(18, 2) not null,
-        usage_charges decimal(18, 2) not null,
-        raised_at timestamptz not null,
-        sent_on date not null
-    );
     create table if not exists ledger.closed_deliveries (
         feed varchar not null,
         delivery_id varchar not null,
@@ -167,4 +124,41 @@
     {#- a payment of an account that got no invoice is recorded with none (before
         this, every account with a payment got an invoice) -#}
     alter table ledger.invoice_payments alter column invoice_no drop not null;
+    {{ create_recorded_tables() }}
+{% endmacro %}
+
+{#- The tables of the ledger models (models/ledger: what the daily collections run
+    sent), empty, from their contracts: bill runs read them before any collections
+    run has built them. -#}
+{% macro create_recorded_tables() %}
+    {%- if not execute %}{{ return('') }}{% endif %}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.schema == 'ledger' %}
+    {%- set relation = api.Relation.create(
+        database=node.database, schema=node.schema, identifier=node.alias, type='table') %}
+    {#- dbt listed the relations before this hook: tell it of the new one -#}
+    {%- do adapter.cache_added(relation) %}
+    create table if not exists {{ relation }} (
+        {%- for column in node.columns.values() %}
+        {{ column.name }} {{ column.data_type }}
+        {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list %} not null{% endif %}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    );
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The filter of a ledger model (models/ledger) whose rows, aliased `due`, are
+    recorded once: none the ledger already holds with the same `keys`. -#}
+{% macro not_recorded(keys) %}
+    {%- if is_incremental() %}
+    where not exists (
+        select 1
+        from {{ this }} as recorded
+        where
+            {%- for key in keys %}
+            {{ "and " if not loop.first }}recorded.{{ key }} = due.{{ key }}
+            {%- endfor %}
+    )
+    {%- endif %}
 {% endmacro %}

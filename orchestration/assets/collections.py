@@ -1,18 +1,23 @@
 """Collections, daily: ingest what arrived, evaluate dunning, headend commands,
 payment retries, write-offs and usage alerts as of the day, record what is sent,
-write the day's exports and dunning notices."""
+write the day's exports and dunning notices.
+
+The day's models and their tests are built first; only when all pass are the
+ledger models (tag `recording`) built, which append what is sent. Each appends
+what it has not recorded yet: a run stopped half-way through recording is
+finished by running the day again.
+"""
 
 import json
 import logging
 from datetime import date
 
-import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from invoice_renderer.notices import write_notices
 from orchestration import dbt_runner
 from orchestration.assets.dbt import BUILD_FLAGS
-from orchestration.collections import record_day
+from orchestration.collections import recorded_on
 from orchestration.exports import write_daily_exports
 from orchestration.partitions import collection_days
 from orchestration.settings import SETTINGS_TAG, CablebillHome, billing_settings
@@ -20,6 +25,7 @@ from orchestration.settings import SETTINGS_TAG, CablebillHome, billing_settings
 log = logging.getLogger("cablebill.collections")
 
 DAILY = "tag:daily"
+RECORDING = "tag:recording"
 
 
 @asset(partitions_def=collection_days, group_name="collections")
@@ -32,16 +38,18 @@ def collections(context: AssetExecutionContext, cablebill: CablebillHome) -> Mat
     settings = billing_settings() | overrides
     report = cablebill.ingest(settings)
     log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
-    *_, outcome = dbt_runner.stream(
-        ["build", "--select", DAILY, "--vars", json.dumps(overrides | {"as_of": day}), *BUILD_FLAGS]
-    )
-    if not outcome.success:
-        raise RuntimeError(f"dbt build failed for collections {day}: {outcome.reason}")
+    dbt_vars = json.dumps(overrides | {"as_of": day})
+    for selection, what in (
+        (["--select", DAILY, "--exclude", RECORDING], "collections"),
+        (["--select", RECORDING], "recording what collections send on"),
+    ):
+        *_, outcome = dbt_runner.stream(["build", *selection, "--vars", dbt_vars, *BUILD_FLAGS])
+        if not outcome.success:
+            raise RuntimeError(f"dbt build failed for {what} {day}: {outcome.reason}")
     as_of = date.fromisoformat(day)
-    with duckdb.connect(str(cablebill.warehouse)) as con:
-        recorded = record_day(con, as_of)
     out_dir = cablebill.collections_dir(day)
     with cablebill.read_warehouse() as con:
+        recorded = recorded_on(con, as_of)
         written = write_daily_exports(con, as_of, out_dir)
         notices = write_notices(
             con, as_of, out_dir / "notices", cablebill.operator, settings["dunning_suspend_days"]

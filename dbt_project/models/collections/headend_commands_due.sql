@@ -62,7 +62,7 @@ commands as (
             else 'terminated, unpaid since '
         end
         || cast(actions.oldest_due_date as {{ dbt.type_string() }}) as reason
-    from {{ ref('dunning_actions') }} as actions
+    from {{ ref('dunning_actions_due') }} as actions
     where actions.stage in ('suspend', 'terminate')
 
 ),
