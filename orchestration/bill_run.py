@@ -7,7 +7,6 @@ Used by `cablebill run` and `cablebill collect`; the same jobs run from the Dags
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -21,7 +20,7 @@ import duckdb
 
 from expectations import validator
 from orchestration import dbt_runner
-from orchestration.settings import OVERRIDES_TAG, SETTINGS_TAG, warehouse_path
+from orchestration.settings import warehouse_path
 
 # Gate metadata holding the rows each event entity holds in suspense.
 SUSPENSE_PREFIX = "feed_suspense/"
@@ -126,7 +125,8 @@ def _execute(
 ):
     """Run a job of the definitions for one partition, in this process, its stdout
     (dbt's log) in `<home>/logs/<log_name>-<run id>.log`, a file per run. Settings
-    and gate overrides go in tags, `ops_config` ({op: config}) in the run config; the
+    and gate overrides (the run_parameters resource) and `ops_config` ({op: config})
+    go in the run config; the
     assets named in `without` (and what depends on them) are left out; with `only`
     (asset keys), just those run."""
     from dagster import AssetSelection, DagsterInstance
@@ -149,8 +149,7 @@ def _execute(
             result = job.execute_in_process(
                 instance=instance,
                 partition_key=key,
-                run_config=_run_config(ops_config),
-                tags=_tags(settings, overrides),
+                run_config=_run_config(settings, overrides, ops_config),
                 raise_on_error=False,
                 asset_selection=selection,
                 run_id=run_id,
@@ -163,19 +162,12 @@ def _execute(
     return result, errors, log_path
 
 
-def _run_config(ops_config: dict | None) -> dict:
-    if not ops_config:
-        return QUIET_DAGSTER
-    return QUIET_DAGSTER | {"ops": {op: {"config": c} for op, c in ops_config.items()}}
-
-
-def _tags(settings: dict | None, overrides: dict | None) -> dict[str, str]:
-    tags = {}
-    if settings:
-        tags[SETTINGS_TAG] = json.dumps(settings, sort_keys=True)
-    if overrides:
-        tags[OVERRIDES_TAG] = json.dumps(overrides, sort_keys=True, ensure_ascii=False)
-    return tags
+def _run_config(settings: dict | None, overrides: dict | None, ops_config: dict | None) -> dict:
+    parameters = {"settings": settings or {}, "gate_overrides": overrides or {}}
+    run_config = QUIET_DAGSTER | {"resources": {"run_parameters": {"config": parameters}}}
+    if ops_config:
+        run_config["ops"] = {op: {"config": c} for op, c in ops_config.items()}
+    return run_config
 
 
 def run_collections(

@@ -17,7 +17,7 @@ from orchestration.assets.quality import (
     quarantine_review,
 )
 from orchestration.sensors import bill_run_on_cycle_day, collections_every_day, new_deliveries
-from orchestration.settings import home_from_env
+from orchestration.settings import RunParameters, home_from_env
 
 bill_run = define_asset_job(
     "bill_run",
@@ -67,5 +67,5 @@ defs = Definitions(
     jobs=[bill_run, bill_run_preview, collections_daily, ingest_deliveries],
     sensors=[new_deliveries, bill_run_on_cycle_day],
     schedules=[collections_every_day],
-    resources={"cablebill": home_from_env()},
+    resources={"cablebill": home_from_env(), "run_parameters": RunParameters()},
 )

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 from pathlib import Path
 
 import duckdb
+import pydantic
 import yaml
-from dagster import ConfigurableResource, EnvVar
+from dagster import Config, ConfigurableResource, EnvVar
 from pydantic import PrivateAttr
 
 from connectors.ingest import IngestReport, ingest_inbox
@@ -23,10 +25,6 @@ from invoice_renderer.etax import Supplier
 from orchestration.home_lock import home_lock
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-# Run tag carrying the billing settings a run overrides (JSON), read by the dbt steps.
-SETTINGS_TAG = "cablebill/settings"
-# Run tag carrying the gates ops let pass for one run, with their reasons (JSON).
-OVERRIDES_TAG = "cablebill/overrides"
 # The gates that may be overridden: anomalies a person can review and accept.
 OVERRIDABLE_GATES = ("cycle_totals", "bill_jumps")
 # Vars each run sets itself: the cycle or the day it is for.
@@ -125,19 +123,51 @@ def billed_currencies() -> frozenset[str]:
         return frozenset(row["currency"] for row in csv.DictReader(fh))
 
 
+@functools.cache
 def billing_settings() -> dict:
     """The billing settings (dbt vars) and their defaults, from dbt_project.yml."""
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
     return project["vars"]
 
 
-def run_settings(tags: dict[str, str]) -> dict:
-    """A run's settings: the defaults, with what the run overrides (its tags)."""
-    return billing_settings() | json.loads(tags.get(SETTINGS_TAG, "{}"))
+def _setting_type(default) -> type:
+    return list[type(default[0])] if isinstance(default, list) else type(default)
+
+
+# Every billing setting a run may change, typed as its default in dbt_project.yml.
+BillingSettings = pydantic.create_model(
+    "BillingSettings",
+    __base__=Config,
+    __doc__="The billing settings of a run (docs/settings.md); defaults from dbt_project.yml.",
+    **{
+        name: (_setting_type(default), default)
+        for name, default in billing_settings().items()
+        if name not in RUN_DATES
+    },
+)
+
+
+class RunParameters(ConfigurableResource):
+    """What a run is told, typed (the launchpad shows every field): the billing
+    settings, which are also the dbt vars, and the anomaly gates ops let pass for
+    this run, each with the reason recorded in the ledger."""
+
+    settings: BillingSettings = BillingSettings()
+    gate_overrides: dict[str, str] = pydantic.Field(default_factory=dict)
+
+    @pydantic.field_validator("gate_overrides")
+    @classmethod
+    def _overridable_with_a_reason(cls, overrides: dict[str, str]) -> dict[str, str]:
+        return parse_gate_overrides(list(overrides), None, overrides)
+
+    def billing(self) -> dict:
+        """The run's settings, every one of them, as dbt reads its vars."""
+        return self.settings.model_dump()
 
 
 def parse_overrides(pairs: list[str]) -> dict:
-    """`NAME=VALUE` pairs as settings for one run; ValueError names an unknown setting.
+    """`NAME=VALUE` pairs as settings for one run; ValueError names an unknown setting
+    or a value of the wrong type.
 
     Values are JSON where they parse as JSON (numbers, lists), text otherwise.
     """
@@ -153,12 +183,19 @@ def parse_overrides(pairs: list[str]) -> dict:
             overrides[name] = json.loads(text)
         except json.JSONDecodeError:
             overrides[name] = text
+    try:
+        BillingSettings(**overrides)
+    except pydantic.ValidationError as error:
+        wrong = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors())
+        raise ValueError(f"cannot set {wrong}") from None
     return overrides
 
 
-def parse_gate_overrides(gates: list[str], reason: str | None) -> dict[str, str]:
-    """The gates to let pass for one run, each with `reason`; ValueError says what is
-    wrong (an unknown gate, no reason)."""
+def parse_gate_overrides(
+    gates: list[str], reason: str | None, reasons: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The gates to let pass for one run, each with `reason` (or its own, in
+    `reasons`); ValueError says what is wrong (an unknown gate, no reason)."""
     if not gates:
         return {}
     unknown = sorted(set(gates) - set(OVERRIDABLE_GATES))
@@ -167,6 +204,7 @@ def parse_gate_overrides(gates: list[str], reason: str | None) -> dict[str, str]
             f"cannot override {', '.join(unknown)}: only {', '.join(OVERRIDABLE_GATES)} "
             "can be overridden"
         )
-    if not (reason or "").strip():
+    given = {gate: (reasons or {}).get(gate, reason) or "" for gate in gates}
+    if not all(text.strip() for text in given.values()):
         raise ValueError("an override needs a reason (--reason), recorded with the cycle")
-    return dict.fromkeys(gates, reason.strip())
+    return {gate: text.strip() for gate, text in given.items()}

@@ -20,7 +20,7 @@ from orchestration.assets.dbt import BUILD_FLAGS
 from orchestration.collections import recorded_on
 from orchestration.exports import write_daily_exports
 from orchestration.partitions import collection_days
-from orchestration.settings import SETTINGS_TAG, CablebillHome, billing_settings
+from orchestration.settings import CablebillHome, RunParameters
 
 log = logging.getLogger("cablebill.collections")
 
@@ -29,16 +29,17 @@ RECORDING = "tag:recording"
 
 
 @asset(partitions_def=collection_days, group_name="collections")
-def collections(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
+def collections(
+    context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+) -> MaterializeResult:
     """The day's dunning actions, headend commands, payment retries, write-offs,
     usage alerts and notices."""
     day = context.partition_key
     _require_a_bill_run(cablebill)
-    overrides = json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
-    settings = billing_settings() | overrides
+    settings = run_parameters.billing()
     report = cablebill.ingest(settings)
     log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
-    dbt_vars = json.dumps(overrides | {"as_of": day})
+    dbt_vars = json.dumps(settings | {"as_of": day})
     for selection, what in (
         (["--select", DAILY, "--exclude", RECORDING], "collections"),
         (["--select", RECORDING], "recording what collections send on"),

@@ -26,7 +26,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration import dbt_runner
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import DBT_PROJECT_DIR, SETTINGS_TAG
+from orchestration.settings import DBT_PROJECT_DIR, RunParameters
 
 log = logging.getLogger("cablebill.dbt")
 
@@ -104,9 +104,11 @@ def _asset_parents(manifest, props) -> set[str]:
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
 )
-def billing_models(context: AssetExecutionContext):
+def billing_models(context: AssetExecutionContext, run_parameters: RunParameters):
     """Build the cycle's drafts: seeds, staging, rating and invoice marts, with their tests."""
-    yield from _build(context, "the drafts", exclude=f"{AFTER_CLOSE} {DAILY}", internal=True)
+    yield from _build(
+        context, run_parameters, "the drafts", exclude=f"{AFTER_CLOSE} {DAILY}", internal=True
+    )
 
 
 @dbt_assets(
@@ -118,14 +120,15 @@ def billing_models(context: AssetExecutionContext):
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
 )
-def accounting_models(context: AssetExecutionContext):
+def accounting_models(context: AssetExecutionContext, run_parameters: RunParameters):
     """Build the journal, payment allocations, finance reports and the exported
     quarantine from the closed ledger."""
-    yield from _build(context, "the journal and reports", select=AFTER_CLOSE)
+    yield from _build(context, run_parameters, "the journal and reports", select=AFTER_CLOSE)
 
 
 def _build(
     context: AssetExecutionContext,
+    run_parameters: RunParameters,
     what: str,
     select: str | None = None,
     exclude: str | None = None,
@@ -136,7 +139,6 @@ def _build(
     them (`internal`: the drafts; later stages read them as the drafts left them).
     Each asset's and check's result is yielded as it finishes."""
     cycle = context.partition_key
-    settings = json.loads(context.run.tags.get(SETTINGS_TAG, "{}"))
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     selection, indirect = get_subset_selection_for_context(
         context, manifest, select, exclude, None, translator, None
@@ -148,7 +150,7 @@ def _build(
     args = [
         "build",
         "--vars",
-        json.dumps(settings | {"cycle_date": cycle}),
+        json.dumps(run_parameters.billing() | {"cycle_date": cycle}),
         "--exclude-resource-type",
         "unit_test",
         *selection,

@@ -33,7 +33,7 @@ from orchestration.cycles import (
     register_cycles,
 )
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import CablebillHome, run_settings
+from orchestration.settings import CablebillHome, RunParameters
 
 log = logging.getLogger("cablebill.ingest")
 
@@ -123,7 +123,7 @@ def _refuse_unless_billed(cycle, cycles: list[str]) -> None:
 @multi_asset(
     specs=SPECS, partitions_def=bill_cycles, backfill_policy=one_cycle_per_run, name="ingest_inbox"
 )
-def ingest(context, cablebill: CablebillHome):
+def ingest(context, cablebill: CablebillHome, run_parameters: RunParameters):
     """Load every new delivery in the inbox; deliveries already loaded are skipped.
     A bill run of a partition that is no cycle stops here; one of a closed cycle
     materializes nothing, so that every later step is skipped: nothing to do."""
@@ -131,7 +131,7 @@ def ingest(context, cablebill: CablebillHome):
         log.info("ingest: %s", closed)
         context.log.info(closed)
         return
-    settings = run_settings(context.run.tags)
+    settings = run_parameters.billing()
     _, summary = _ingest(cablebill, settings)
     cycles, _ = _register_cycles(context, cablebill, settings["operator_timezone"])
     _refuse_unless_billed(parse_cycle(context.partition_key), cycles)
@@ -143,8 +143,10 @@ def ingest(context, cablebill: CablebillHome):
     out=Out(Nothing),
     description="Load every new delivery in the inbox and register the bill cycles in use.",
 )
-def ingest_new_deliveries(context: OpExecutionContext, cablebill: CablebillHome) -> Output:
-    settings = run_settings(context.run.tags)
+def ingest_new_deliveries(
+    context: OpExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+) -> Output:
+    settings = run_parameters.billing()
     _, summary = _ingest(cablebill, settings)
     _, added = _register_cycles(context, cablebill, settings["operator_timezone"])
     summary["cycles_added"] = ", ".join(added) or "none"

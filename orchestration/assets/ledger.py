@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.ledger import close_cycle
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import OVERRIDES_TAG, CablebillHome
+from orchestration.settings import CablebillHome, RunParameters
 
 log = logging.getLogger("cablebill.ledger")
 
@@ -33,11 +33,13 @@ DRAFTS = [
     group_name="ledger",
     key=AssetKey(["ledger", "close"]),
 )
-def ledger_close(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
+def ledger_close(
+    context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+) -> MaterializeResult:
     """Number the cycle's invoices and credit notes and write them to the ledger with
     its suspense and the gates overridden for the run, once per cycle."""
     cycle = date.fromisoformat(context.partition_key)
-    overrides = json.loads(context.run.tags.get(OVERRIDES_TAG, "{}"))
+    overrides = run_parameters.gate_overrides
     with duckdb.connect(str(cablebill.warehouse)) as con:
         result = close_cycle(con, cycle, overrides, context.run.run_id)
     if result.newly_closed:

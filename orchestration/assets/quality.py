@@ -7,7 +7,6 @@ with severity ERROR it stops every asset downstream of the one it checks.
 """
 
 import contextlib
-import json
 import logging
 from collections.abc import Iterator
 from datetime import date
@@ -31,7 +30,7 @@ from expectations.invoice_arithmetic import validate_coverage, validate_invoices
 from expectations.ledger import validate_ledger
 from orchestration.exports import exported_files
 from orchestration.partitions import PARTITION_TAG
-from orchestration.settings import OVERRIDES_TAG, CablebillHome, run_settings
+from orchestration.settings import CablebillHome, RunParameters
 
 log = logging.getLogger("cablebill.quality")
 
@@ -42,24 +41,15 @@ def _cycle(context: AssetCheckExecutionContext) -> str:
     return context.run.tags[PARTITION_TAG]  # the bill run's cycle
 
 
-def _settings(context: AssetCheckExecutionContext) -> dict:
-    return run_settings(context.run.tags)
-
-
-def _overrides(context: AssetCheckExecutionContext) -> dict[str, str]:
-    """The gates this run was told to let pass, with the reason ops recorded."""
-    return json.loads(context.run.tags.get(OVERRIDES_TAG, "{}"))
-
-
 @contextlib.contextmanager
 def _read(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection whose timestamps read in the run's operator time zone,
     as the gates' samples show them to ops (comparisons and dates do not depend on
     it)."""
     with cablebill.read_warehouse() as con:
-        con.execute("set TimeZone = ?", [_settings(context)["operator_timezone"]])
+        con.execute("set TimeZone = ?", [run_parameters.settings.operator_timezone])
         yield con
 
 
@@ -125,11 +115,11 @@ def _verdict(
     "unknown product (suites `feed_deliveries`, `feed_quarantine`); a failure stops billing.",
 )
 def feeds_complete(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    settings = _settings(context)
-    with _read(context, cablebill) as con:
+    settings = run_parameters.billing()
+    with _read(cablebill, run_parameters) as con:
         results = validate_feeds(
             con,
             date.fromisoformat(cycle),
@@ -148,12 +138,12 @@ def feeds_complete(
     "(suite `quarantine_review`); a warning, never a block.",
 )
 def quarantine_review(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with _read(context, cablebill) as con:
+    with _read(cablebill, run_parameters) as con:
         result = review_quarantine(
-            con, date.fromisoformat(cycle), _settings(context), cablebill.quality_dir(cycle)
+            con, date.fromisoformat(cycle), run_parameters.billing(), cablebill.quality_dir(cycle)
         )
     yield from _verdict(context, [result], cablebill, cycle, block=False)
 
@@ -167,11 +157,11 @@ def quarantine_review(
     "stops the close, exports and statements.",
 )
 def invoice_arithmetic(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     day, docs = date.fromisoformat(cycle), cablebill.quality_dir(cycle)
-    with _read(context, cablebill) as con:
+    with _read(cablebill, run_parameters) as con:
         results = [validate_coverage(con, day, docs), validate_invoices(con, day, docs)]
     yield from _verdict(context, results, cablebill, cycle)
 
@@ -184,10 +174,10 @@ def invoice_arithmetic(
     "(suite `ledger_documents`); a failure stops the journal, exports and statements.",
 )
 def ledger_integrity(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    with _read(context, cablebill) as con:
+    with _read(cablebill, run_parameters) as con:
         result = validate_ledger(con, cablebill.quality_dir(cycle))
     yield from _verdict(context, [result], cablebill, cycle)
 
@@ -199,20 +189,27 @@ def ledger_integrity(
     "of the relation it was written from (suite `exports`).",
 )
 def exports_match_marts(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
     files = exported_files(date.fromisoformat(cycle), cablebill.exports_dir(cycle))
-    with _read(context, cablebill) as con:
+    with _read(cablebill, run_parameters) as con:
         result = validate_exports(con, files, cablebill.quality_dir(cycle))
     yield from _verdict(context, [result], cablebill, cycle)
 
 
-def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action: str):
+def _anomaly_gate(
+    context,
+    cablebill: CablebillHome,
+    run_parameters: RunParameters,
+    validate,
+    name: str,
+    action: str,
+):
     """An anomaly gate: it blocks or only warns as the setting `action` says; ops may
     override it for one run with a recorded reason."""
-    cycle, settings = _cycle(context), _settings(context)
-    with _read(context, cablebill) as con:
+    cycle, settings = _cycle(context), run_parameters.billing()
+    with _read(cablebill, run_parameters) as con:
         result = validate(con, date.fromisoformat(cycle), settings, cablebill.quality_dir(cycle))
     yield from _verdict(
         context,
@@ -220,7 +217,7 @@ def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action
         cablebill,
         cycle,
         block=settings[action] == "block",
-        override=_overrides(context).get(name),
+        override=run_parameters.gate_overrides.get(name),
     )
 
 
@@ -232,10 +229,10 @@ def _anomaly_gate(context, cablebill: CablebillHome, validate, name: str, action
     "warns when ops override it for the run with a reason.",
 )
 def cycle_totals(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     yield from _anomaly_gate(
-        context, cablebill, validate_cycle_totals, "cycle_totals", "anomaly_action"
+        context, cablebill, run_parameters, validate_cycle_totals, "cycle_totals", "anomaly_action"
     )
 
 
@@ -247,8 +244,8 @@ def cycle_totals(
     "bill_jump_action.",
 )
 def bill_jumps(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome
+    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     yield from _anomaly_gate(
-        context, cablebill, validate_bill_jumps, "bill_jumps", "bill_jump_action"
+        context, cablebill, run_parameters, validate_bill_jumps, "bill_jumps", "bill_jump_action"
     )

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from dagster import AssetKey
+from dagster import AssetKey, DagsterInvalidConfigError, validate_run_config
+from pydantic import ValidationError
 
 from orchestration.assets.dbt import dbt_project, internal_upstream
 from orchestration.definitions import defs
-from orchestration.settings import parse_gate_overrides, parse_overrides
+from orchestration.settings import (
+    RUN_DATES,
+    RunParameters,
+    billing_settings,
+    parse_gate_overrides,
+    parse_overrides,
+)
 
 
 def test_definitions_load_with_the_bill_run_job(monkeypatch, tmp_path):
@@ -118,6 +125,36 @@ def test_a_run_can_override_a_setting_and_an_unknown_one_is_refused():
     for run_date in ("cycle_date=2026-11-01", "as_of=2026-11-30"):
         with pytest.raises(ValueError, match=f"cannot set '{run_date}'"):
             parse_overrides([run_date])
+    with pytest.raises(ValueError, match="cannot set write_off_days: Input should be a valid int"):
+        parse_overrides(["write_off_days=soon"])
+
+
+def test_a_runs_parameters_are_typed_config_checked_before_it_starts(monkeypatch, tmp_path):
+    """Settings and gate overrides are the run_parameters resource's config: the
+    launchpad shows each setting with its default, and refuses a wrong type, a gate
+    that cannot be overridden and an override without a reason."""
+    monkeypatch.setenv("CABLEBILL_HOME", str(tmp_path))
+    monkeypatch.setenv("CABLEBILL_INBOX", str(tmp_path / "inbox"))
+    job = defs.resolve_job_def("bill_run")
+
+    def run_config(**parameters) -> dict:
+        return {"resources": {"run_parameters": {"config": parameters}}}
+
+    assert validate_run_config(job, run_config(settings={"late_fee_pct": 3}))
+    with pytest.raises(DagsterInvalidConfigError, match="late_fee_pct"):
+        validate_run_config(job, run_config(settings={"late_fee_pct": "three"}))
+    assert RunParameters().billing() == {
+        name: value for name, value in billing_settings().items() if name not in RUN_DATES
+    }
+    assert RunParameters(settings={"due_days": 30}).billing()["due_days"] == 30
+    accepted = RunParameters(gate_overrides={"cycle_totals": " new tariff "})
+    assert accepted.gate_overrides == {"cycle_totals": "new tariff"}
+    for refused, reason in (
+        ({"feeds_complete": "late"}, "only cycle_totals"),
+        ({"bill_jumps": " "}, "needs a reason"),
+    ):
+        with pytest.raises(ValidationError, match=reason):
+            RunParameters(gate_overrides=refused)
 
 
 def test_collections_run_daily_apart_from_the_bill_run():
