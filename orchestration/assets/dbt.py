@@ -32,7 +32,6 @@ log = logging.getLogger("cablebill.dbt")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
-_GROUPS = {"staging": "staging", "intermediate": "billing", "marts": "billing"}
 AFTER_CLOSE = "tag:after_close"
 DAILY = "tag:daily"
 INTERNAL = "internal"
@@ -44,8 +43,10 @@ BUILD_FLAGS = ("--no-write-json", "--log-level-file", "none")
 
 class CablebillTranslator(DagsterDbtTranslator):
     """Sources keep the keys of the assets that write them (`raw/accounts`,
-    `ledger/invoices`); models are grouped by layer; models tagged after_close follow
-    the close."""
+    `ledger/invoices`); a model depends on the assets it reads through internal
+    models; seeds are the settings group, the drafts' marts and the snapshot the
+    billing group, and models tagged after_close follow the close in their layer's
+    group."""
 
     def get_asset_spec(self, manifest, unique_id, project) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -60,10 +61,10 @@ class CablebillTranslator(DagsterDbtTranslator):
             )
         if props["resource_type"] == "seed":
             return spec.replace_attributes(group_name="settings")
-        layer = props["fqn"][1] if len(props["fqn"]) > 2 else "marts"
         if "after_close" in props["tags"]:
+            layer = props["fqn"][1]
             return spec.replace_attributes(group_name=layer).merge_attributes(deps=[CLOSED])
-        return spec.replace_attributes(group_name=_GROUPS.get(layer, "billing"))
+        return spec.replace_attributes(group_name="billing")
 
 
 def _parents(props) -> list[str]:
