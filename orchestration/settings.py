@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import functools
 import json
 from pathlib import Path
 
@@ -123,7 +122,6 @@ def billed_currencies() -> frozenset[str]:
         return frozenset(row["currency"] for row in csv.DictReader(fh))
 
 
-@functools.cache
 def billing_settings() -> dict:
     """The billing settings (dbt vars) and their defaults, from dbt_project.yml."""
     project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))

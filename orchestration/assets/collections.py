@@ -3,9 +3,10 @@ payment retries, write-offs and usage alerts as of the day, record what is sent,
 write the day's exports and dunning notices.
 
 The day's models and their tests are built first; only when all pass are the
-ledger models (tag `recording`) built, which append what is sent. Each appends
-what it has not recorded yet: a run stopped half-way through recording is
-finished by running the day again.
+ledger models (tag `recording`) built, which append what is sent, dated the day.
+Each appends what it has not recorded yet: running a day again sends nothing twice
+and finishes a run stopped half-way through recording, and a skipped day's actions
+go out with the next run. The day's exports list what was recorded that day.
 """
 
 import json
@@ -17,7 +18,6 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from invoice_renderer.notices import write_notices
 from orchestration import dbt_runner
 from orchestration.assets.dbt import BUILD_FLAGS
-from orchestration.collections import recorded_on
 from orchestration.exports import write_daily_exports
 from orchestration.partitions import collection_days
 from orchestration.settings import CablebillHome, RunParameters
@@ -26,6 +26,8 @@ log = logging.getLogger("cablebill.collections")
 
 DAILY = "tag:daily"
 RECORDING = "tag:recording"
+# The day's exports of what the ledger models recorded.
+RECORDED = ("dunning_actions", "headend_commands", "payment_retries", "write_offs", "usage_alerts")
 
 
 @asset(partitions_def=collection_days, group_name="collections")
@@ -50,7 +52,6 @@ def collections(
     as_of = date.fromisoformat(day)
     out_dir = cablebill.collections_dir(day)
     with cablebill.read_warehouse() as con:
-        recorded = recorded_on(con, as_of)
         written = write_daily_exports(con, as_of, out_dir)
         notices = write_notices(
             con, as_of, out_dir / "notices", cablebill.operator, settings["dunning_suspend_days"]
@@ -58,13 +59,10 @@ def collections(
     for w in written:
         log.info("collections %s: %s: %d rows", day, w.name, w.rows)
     log.info("collections %s: %d notices", day, notices)
+    recorded = {w.name: w.rows for w in written}  # the exports list what the day recorded
     return MaterializeResult(
         metadata={
-            "dunning_actions": recorded.dunning_actions,
-            "headend_commands": recorded.headend_commands,
-            "payment_retries": recorded.payment_retries,
-            "write_offs": recorded.write_offs,
-            "usage_alerts": recorded.usage_alerts,
+            **{name: recorded[name] for name in RECORDED},
             "notices": notices,
             "folder": MetadataValue.path(str(out_dir)),
         }

@@ -30,8 +30,10 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.contract import entity
 from connectors.ingest import ingest_inbox
 from connectors.synthetic.generate import generate
+from connectors.warehouse import raw_table
 from orchestration.benchmarks.sampler import Sampler, Window
 from orchestration.cycles import previous_cycle
 from orchestration.settings import (
@@ -105,8 +107,8 @@ def dataset(root: Path, accounts: int, records: int) -> Path:
 
 def _events(con: duckdb.DuckDBPyConnection) -> int:
     return sum(
-        con.execute(f"select count(*) from raw.{t}").fetchall()[0][0]
-        for t in ("data_usage", "vod_purchases", "ppv_purchases")
+        con.table(raw_table(entity("headend", name))).count("*").fetchall()[0][0]
+        for name in ("data_usage", "vod_purchases", "ppv_purchases")
     )
 
 
