@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from expectations import validator
-from orchestration import dbt_runner
+from orchestration import collector, dbt_runner
 from orchestration.settings import warehouse_path
 
 # Gate metadata holding the rows each event entity holds in suspense.
@@ -133,7 +133,7 @@ def _execute(
 
     from orchestration.definitions import defs
 
-    with DagsterInstance.get() as instance:
+    with collector.settled(), DagsterInstance.get() as instance:
         if not instance.has_dynamic_partition(partitions.name, key):
             instance.add_dynamic_partitions(partitions.name, [key])
         run_id = str(uuid.uuid4())

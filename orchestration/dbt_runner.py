@@ -28,6 +28,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from orchestration import collector
 from orchestration.settings import DBT_PROJECT_DIR
 
 # The events that report a node's result; dagster-dbt turns them into asset events.
@@ -195,6 +196,7 @@ def _serve(connection, parents_end) -> None:
     parents_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     manifest()
+    collector.settle()  # every build is forked from here
     context = multiprocessing.get_context("fork")
     while True:
         try:
