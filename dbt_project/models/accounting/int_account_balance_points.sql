@@ -4,7 +4,7 @@
     nothing and was owed nothing). invoice_no is empty for those. -#}
 with invoices as (
 
-    select * from {{ ref('stg_ledger__invoices') }}
+    select * from {{ source('ledger', 'invoices') }}
 
 ),
 
@@ -22,13 +22,13 @@ settled as (
     select
         account_id,
         cycle_date
-    from {{ ref('stg_ledger__invoice_payments') }}
+    from {{ source('ledger', 'invoice_payments') }}
     where invoice_no is null
     union
     select
         account_id,
         cycle_date
-    from {{ ref('stg_ledger__credit_notes') }}
+    from {{ source('ledger', 'credit_notes') }}
     union
     select
         account_id,

@@ -5,7 +5,7 @@
     debit of a positive amount, side 2 its credit. -#}
 with invoices as (
 
-    select * from {{ ref('stg_ledger__invoices') }}
+    select * from {{ source('ledger', 'invoices') }}
 
 ),
 
@@ -33,7 +33,7 @@ lines as (
         invoices.issue_date,
         products.charge_type,
         products.gl_revenue_account
-    from {{ ref('stg_ledger__invoice_lines') }} as lines
+    from {{ source('ledger', 'invoice_lines') }} as lines
     inner join invoices
         on lines.invoice_no = invoices.invoice_no
     left join {{ ref('stg_cms__products') }} as products
@@ -203,12 +203,12 @@ payments as (
         payments.method,
         coalesce(invoices.currency, accounts.currency) as currency,
         suspense.payment_ref is not null as was_in_suspense
-    from {{ ref('stg_ledger__invoice_payments') }} as payments
+    from {{ source('ledger', 'invoice_payments') }} as payments
     left join invoices
         on payments.invoice_no = invoices.invoice_no
     left join {{ ref('stg_cms__accounts') }} as accounts
         on payments.account_id = accounts.account_id
-    left join {{ ref('stg_ledger__suspense_payments') }} as suspense
+    left join {{ source('ledger', 'suspense_payments') }} as suspense
         on
             payments.payment_ref = suspense.payment_ref
             and payments.cycle_date > suspense.cycle_date
@@ -262,7 +262,7 @@ suspense_postings as (
         suspense.payment_ref as source_id,
         cast(null as {{ dbt.type_string() }}) as account_id,
         'Deposit to unknown virtual account ' || suspense.virtual_account_no as memo
-    from {{ ref('stg_ledger__suspense_payments') }} as suspense
+    from {{ source('ledger', 'suspense_payments') }} as suspense
     cross join sides
 
 ),
@@ -287,7 +287,7 @@ credit_note_postings as (
         credit_notes.account_id,
         'Credit note ' || credit_notes.credit_note_no || ' for ' || credit_notes.invoice_no
         || ': ' || credit_notes.reason_code as memo
-    from {{ ref('stg_ledger__credit_notes') }} as credit_notes
+    from {{ source('ledger', 'credit_notes') }} as credit_notes
     cross join sides
     union all
     select
@@ -304,7 +304,7 @@ credit_note_postings as (
         credit_notes.credit_note_no as source_id,
         credit_notes.account_id,
         'Credit note ' || credit_notes.credit_note_no || ' for ' || credit_notes.invoice_no as memo
-    from {{ ref('stg_ledger__credit_notes') }} as credit_notes
+    from {{ source('ledger', 'credit_notes') }} as credit_notes
     group by
         credit_notes.credit_note_no, credit_notes.invoice_no, credit_notes.cycle_date,
         credit_notes.issue_date, credit_notes.currency, credit_notes.account_id

@@ -3,8 +3,8 @@
     allocations take it in with that run's close, as they take in payments, whether
     the account got an invoice then or not. -#}
 select write_offs.*
-from {{ ref('stg_ledger__write_offs') }} as write_offs
+from {{ source('ledger', 'write_offs') }} as write_offs
 where write_offs.cycle_date in (
     select invoices.cycle_date
-    from {{ ref('stg_ledger__invoices') }} as invoices
+    from {{ source('ledger', 'invoices') }} as invoices
 )

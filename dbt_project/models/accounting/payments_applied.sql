@@ -14,7 +14,7 @@ with owed as (
         cycle_date,
         issue_date as dated,
         current_charges as amount
-    from {{ ref('stg_ledger__invoices') }}
+    from {{ source('ledger', 'invoices') }}
     where current_charges > 0
     union all
     select
@@ -24,7 +24,7 @@ with owed as (
         cycle_date,
         received_on as dated,
         -amount as amount
-    from {{ ref('stg_ledger__invoice_payments') }}
+    from {{ source('ledger', 'invoice_payments') }}
     where amount < 0
 
 ),
@@ -38,7 +38,7 @@ settled as (
         cycle_date,
         received_on as dated,
         amount
-    from {{ ref('stg_ledger__invoice_payments') }}
+    from {{ source('ledger', 'invoice_payments') }}
     where amount > 0
     union all
     select
@@ -48,7 +48,7 @@ settled as (
         cycle_date,
         issue_date as dated,
         sum(total) as amount
-    from {{ ref('stg_ledger__credit_notes') }}
+    from {{ source('ledger', 'credit_notes') }}
     group by account_id, credit_note_no, cycle_date, issue_date
     union all
     select
@@ -67,7 +67,7 @@ settled as (
         cycle_date,
         issue_date as dated,
         -current_charges as amount
-    from {{ ref('stg_ledger__invoices') }}
+    from {{ source('ledger', 'invoices') }}
     where current_charges < 0
 
 ),

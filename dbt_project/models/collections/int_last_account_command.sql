@@ -12,7 +12,7 @@ from (
         row_number() over (
             partition by account_id order by effective_at desc, sent_on desc, action asc
         ) as recency
-    from {{ ref('stg_ledger__headend_commands') }}
+    from {{ source('ledger', 'headend_commands') }}
     where product_code = '*'
 ) as sent
 where recency = 1

@@ -17,7 +17,7 @@ owed as (
         invoices.issue_date as dated,
         invoices.due_date,
         invoices.current_charges as amount
-    from {{ ref('stg_ledger__invoices') }} as invoices
+    from {{ source('ledger', 'invoices') }} as invoices
     cross join as_of
     where invoices.current_charges > 0 and invoices.issue_date <= as_of.as_of_date
 
@@ -39,7 +39,7 @@ settled as (
         credit_notes.credit_note_no as ref,
         credit_notes.issue_date as dated,
         sum(credit_notes.total) as amount
-    from {{ ref('stg_ledger__credit_notes') }} as credit_notes
+    from {{ source('ledger', 'credit_notes') }} as credit_notes
     cross join as_of
     where credit_notes.issue_date <= as_of.as_of_date
     group by credit_notes.account_id, credit_notes.credit_note_no, credit_notes.issue_date
@@ -50,7 +50,7 @@ settled as (
         || cast(write_offs.cycle_date as {{ dbt.type_string() }}) as ref,
         write_offs.written_off_on as dated,
         write_offs.amount
-    from {{ ref('stg_ledger__write_offs') }} as write_offs
+    from {{ source('ledger', 'write_offs') }} as write_offs
     cross join as_of
     where write_offs.written_off_on <= as_of.as_of_date
     union all
@@ -59,7 +59,7 @@ settled as (
         invoices.invoice_no as ref,
         invoices.issue_date as dated,
         -invoices.current_charges as amount
-    from {{ ref('stg_ledger__invoices') }} as invoices
+    from {{ source('ledger', 'invoices') }} as invoices
     cross join as_of
     where invoices.current_charges < 0 and invoices.issue_date <= as_of.as_of_date
 

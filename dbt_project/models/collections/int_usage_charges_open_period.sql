@@ -37,7 +37,7 @@ periods as (
         {{ shift_date('month', -1, 'current_start') }} as usage_period_start
     from accounts
     where current_start not in (
-        select invoices.cycle_date from {{ ref('stg_ledger__invoices') }} as invoices
+        select invoices.cycle_date from {{ source('ledger', 'invoices') }} as invoices
     )
 
 ),

@@ -34,7 +34,7 @@ last_closed as (
     select
         account_id,
         max(cycle_date) as cycle_date
-    from {{ ref('stg_ledger__invoices') }}
+    from {{ source('ledger', 'invoices') }}
     group by account_id
 
 )

@@ -9,7 +9,7 @@ select
     quarantine.detail,
     closed.cycle_date
 from {{ ref('stg_ingest__quarantine') }} as quarantine
-inner join {{ ref('stg_ledger__closed_deliveries') }} as closed
+inner join {{ source('ledger', 'closed_deliveries') }} as closed
     on
         quarantine.feed = closed.feed
         and quarantine.delivery_id = closed.delivery_id

@@ -7,7 +7,7 @@ select
     write_offs.written_off_on,
     write_offs.oldest_invoice_no,
     write_offs.amount
-from {{ ref('stg_ledger__write_offs') }} as write_offs
+from {{ source('ledger', 'write_offs') }} as write_offs
 inner join {{ ref('int_account_balances') }} as balances
     on write_offs.account_id = balances.account_id
 inner join {{ ref('int_bill_cycle') }} as bill_cycle
