@@ -90,19 +90,30 @@ def closed_cycle(
 ) -> ClosedCycle | None:
     """The cycle's closed invoices with the ledger_integrity gate run again over the
     whole ledger (so an invoice edited since its close is still caught), or None when
-    the cycle is open (also on a new warehouse, whose ledger dbt has not created yet)."""
-    if not con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'ledger' and table_name = 'invoices'"
-    ).fetchall()[0][0]:
+    the cycle is open: never closed, or its close stopped half-way (the bill run
+    finishes it), also on a new warehouse, whose ledger dbt has not created yet."""
+    tables = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'ledger'"
+        ).fetchall()
+    }
+    if "closed_cycles" in tables:
+        query = (
+            "select invoices, first_invoice_no, last_invoice_no from ledger.closed_cycles "
+            "where cycle_date = ?"
+        )
+    elif "invoices" in tables:  # a warehouse from before closed_cycles: a close was whole
+        query = (
+            "select count(*), min(invoice_no), max(invoice_no) from ledger.invoices "
+            "where cycle_date = ? having count(*) > 0"
+        )
+    else:
         return None
-    ((count, first, last),) = con.execute(
-        "select count(*), min(invoice_no), max(invoice_no) from ledger.invoices "
-        "where cycle_date = ?",
-        [cycle],
-    ).fetchall()
-    if not count:
+    closed = con.execute(query, [cycle]).fetchall()
+    if not closed:
         return None
+    ((count, first, last),) = closed
     ledger = validate_ledger(con, docs_dir)
     if docs_dir is not None:
         publish_docs(docs_dir)

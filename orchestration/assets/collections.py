@@ -44,7 +44,7 @@ def collections(
     dbt_vars = json.dumps(settings | {"as_of": day})
     for selection, what in (
         (["--select", DAILY, "--exclude", RECORDING], "collections"),
-        (["--select", RECORDING], "recording what collections send on"),
+        (["--select", f"{DAILY},{RECORDING}"], "recording what collections send on"),
     ):
         *_, outcome = dbt_runner.stream(["build", *selection, "--vars", dbt_vars, *BUILD_FLAGS])
         if not outcome.success:

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: models and seeds, with dbt tests as asset checks.
 
-Two selections: the billing models build the cycle's drafts before the close; the
+Two selections: the billing models build the cycle's drafts before the close (the
+models tagged `close`, run by the close step, orchestration/assets/ledger.py); the
 models tagged `after_close` (the journal, payment allocation and finance reports in
 `accounting`, the exported quarantine in `outputs`) read the closed ledger, so they
 depend on the close. Models tagged `daily` (collections) are built by the daily
@@ -33,6 +34,7 @@ log = logging.getLogger("cablebill.dbt")
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 AFTER_CLOSE = "tag:after_close"
+CLOSE = "tag:close"
 DAILY = "tag:daily"
 INTERNAL = "internal"
 CLOSED = AssetKey(["ledger", "close"])
@@ -100,7 +102,7 @@ def _asset_parents(manifest, props) -> set[str]:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=f"{AFTER_CLOSE} {DAILY} tag:{INTERNAL}",
+    exclude=f"{CLOSE} {AFTER_CLOSE} {DAILY} tag:{INTERNAL}",
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
@@ -108,7 +110,11 @@ def _asset_parents(manifest, props) -> set[str]:
 def billing_models(context: AssetExecutionContext, run_parameters: RunParameters):
     """Build the cycle's drafts: seeds, staging, rating and invoice marts, with their tests."""
     yield from _build(
-        context, run_parameters, "the drafts", exclude=f"{AFTER_CLOSE} {DAILY}", internal=True
+        context,
+        run_parameters,
+        "the drafts",
+        exclude=f"{CLOSE} {AFTER_CLOSE} {DAILY}",
+        internal=True,
     )
 
 

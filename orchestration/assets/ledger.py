@@ -1,13 +1,22 @@
-"""Closing the cycle: gated drafts become numbered, immutable invoices in the ledger."""
+"""Closing the cycle: gated drafts become numbered, immutable invoices in the ledger.
+
+The close is the dbt models tagged `close` (models/ledger/close): invoice and
+credit-note numbers are given there, gapless per yearly series
+(INV-YYYY-nnnnnnnn and CN-YYYY-nnnnnnnn, by issue year), in account order, and the
+cycle's invoices, lines, payments, statements' details, credit notes, suspense,
+the deliveries it took in and the gates ops overrode are appended once;
+ledger.closed_cycles marks it closed. A cycle already closed is left as it is, and
+a close stopped half-way is finished by the next run without numbering anything
+again. Later corrections appear on later invoices, never by editing these.
+"""
 
 import json
 import logging
-from datetime import date
 
-import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from orchestration.ledger import close_cycle
+from orchestration import dbt_runner
+from orchestration.assets.dbt import BUILD_FLAGS, CLOSE
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome, RunParameters
 
@@ -38,28 +47,42 @@ def ledger_close(
 ) -> MaterializeResult:
     """Number the cycle's invoices and credit notes and write them to the ledger with
     its suspense and the gates overridden for the run, once per cycle."""
-    cycle = date.fromisoformat(context.partition_key)
+    cycle = context.partition_key
     overrides = run_parameters.gate_overrides
-    with duckdb.connect(str(cablebill.warehouse)) as con:
-        result = close_cycle(con, cycle, overrides, context.run.run_id)
-    if result.newly_closed:
-        log.info(
-            "ledger: closed %s: %d invoices, %s .. %s",
-            cycle,
-            result.invoices,
-            result.first_number,
-            result.last_number,
-        )
+    was_closed = _closed(cablebill, cycle)
+    dbt_vars = run_parameters.billing() | {
+        "cycle_date": cycle,
+        "gate_overrides": overrides,
+        "run_id": context.run.run_id,
+    }
+    *_, outcome = dbt_runner.stream(
+        ["build", "--select", CLOSE, "--vars", json.dumps(dbt_vars), *BUILD_FLAGS]
+    )
+    if not outcome.success:
+        raise RuntimeError(f"the close of cycle {cycle} failed: {outcome.reason}")
+    invoices, first, last = _closed(cablebill, cycle) or (0, "", "")
+    if was_closed:
+        log.info("ledger: %s was closed before: %d invoices left as they were", cycle, invoices)
     else:
-        log.info(
-            "ledger: %s was closed before: %d invoices left as they were", cycle, result.invoices
-        )
+        log.info("ledger: closed %s: %d invoices, %s .. %s", cycle, invoices, first, last)
     return MaterializeResult(
         metadata={
-            "invoices": result.invoices,
-            "newly_closed": result.newly_closed,
-            "first_invoice_no": result.first_number or "",
-            "last_invoice_no": result.last_number or "",
+            "invoices": invoices,
+            "newly_closed": not was_closed,
+            "first_invoice_no": first,
+            "last_invoice_no": last,
             "gates_overridden": json.dumps(overrides, ensure_ascii=False) if overrides else "",
         }
     )
+
+
+def _closed(cablebill: CablebillHome, cycle: str) -> tuple[int, str, str] | None:
+    """(invoices, first number, last number) of the cycle's close, if it finished (a
+    cycle that issued no invoice stays open)."""
+    with cablebill.read_warehouse() as con:
+        closed = con.execute(
+            "select invoices, first_invoice_no, last_invoice_no from ledger.closed_cycles "
+            "where cycle_date = ?",
+            [cycle],
+        ).fetchall()
+    return closed[0] if closed else None

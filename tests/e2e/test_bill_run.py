@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -293,6 +294,32 @@ def test_a_run_killed_right_after_the_close_is_finished_by_the_next_one(billed, 
 
     again = _run(inbox, home)
     assert again.returncode == 0 and "nothing was run" in again.stdout
+
+
+# What a close stopped between two of its models leaves: the cycle's numbers and
+# invoices written, the rest not, and the cycle not marked closed.
+STOPPED_AFTER_THE_INVOICES = (
+    "delete from ledger.closed_cycles",
+    "delete from ledger.invoice_lines",
+    "delete from ledger.invoice_accounts",
+    "delete from ledger.statement_summaries",
+    "delete from ledger.closed_deliveries",
+)
+
+
+def test_a_close_stopped_half_way_is_finished_by_the_next_run(billed, tmp_path):
+    """The next run bills the open cycle again and finishes its close under the
+    numbers the stopped one gave; its files are those of the uninterrupted run."""
+    home = tmp_path / "home"
+    shutil.copytree(billed.home, home, ignore=shutil.ignore_patterns("exports", "statements"))
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        for statement in STOPPED_AFTER_THE_INVOICES:
+            con.execute(statement)
+    finished = _run(billed.inbox, home)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "ledger: closed 2026-11-01: 2 invoices" in finished.stdout
+    for folder in ("exports/2026-11-01", "statements/2026-11-01"):
+        assert _digests(home / folder) == _digests(billed.home / folder), folder
 
 
 HOLD_THE_HOME = """
