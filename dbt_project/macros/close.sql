@@ -22,14 +22,7 @@ where
         from {{ source('ledger', 'closed_cycles') }} as closed
         where closed.cycle_date = due.cycle_date
     )
-    and not exists (
-        select 1
-        from {{ recorded }} as recorded
-        where
-            {%- for key in keys %}
-            {{ "and " if not loop.first }}recorded.{{ key }} = due.{{ key }}
-            {%- endfor %}
-    )
+    and not {{ recorded_in(recorded, keys) }}
 {% endmacro %}
 
 {#- The last number of each yearly series (by issue year) in the ledger tables

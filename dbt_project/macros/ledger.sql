@@ -45,17 +45,22 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- The filter of a ledger model (models/ledger) whose rows, aliased `due`, are
+{#- The filter of a ledger model (models/ledger/daily) whose rows, aliased `due`, are
     recorded once: none the ledger already holds with the same `keys`. -#}
 {% macro not_recorded(keys) %}
     {%- if is_incremental() %}
-    where not exists (
+    where not {{ recorded_in(this, keys) }}
+    {%- endif %}
+{% endmacro %}
+
+{#- True when the ledger table `recorded` holds a row with the same `keys` as `due`. -#}
+{% macro recorded_in(recorded, keys) %}
+    exists (
         select 1
-        from {{ this }} as recorded
+        from {{ recorded }} as recorded
         where
             {%- for key in keys %}
             {{ "and " if not loop.first }}recorded.{{ key }} = due.{{ key }}
             {%- endfor %}
     )
-    {%- endif %}
-{% endmacro %}
+{%- endmacro %}
