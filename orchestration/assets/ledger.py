@@ -56,7 +56,16 @@ def ledger_close(
         "run_id": context.run.run_id,
     }
     *_, outcome = dbt_runner.stream(
-        ["build", "--select", CLOSE, "--vars", json.dumps(dbt_vars), *BUILD_FLAGS]
+        [
+            "build",
+            "--select",
+            CLOSE,
+            "--exclude-resource-type",
+            "unit_test",
+            "--vars",
+            json.dumps(dbt_vars),
+            *BUILD_FLAGS,
+        ]
     )
     if not outcome.success:
         raise RuntimeError(f"the close of cycle {cycle} failed: {outcome.reason}")
