@@ -34,7 +34,8 @@ log = logging.getLogger("cablebill.dbt")
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 AFTER_CLOSE = "tag:after_close"
-CLOSE = "tag:close"
+CLOSE_TAG = "close"
+CLOSE = f"tag:{CLOSE_TAG}"
 DAILY = "tag:daily"
 INTERNAL = "internal"
 CLOSED = AssetKey(["ledger", "close"])
@@ -131,6 +132,34 @@ def accounting_models(context: AssetExecutionContext, run_parameters: RunParamet
     """Build the journal, payment allocations, finance reports and the exported
     quarantine from the closed ledger."""
     yield from _build(context, run_parameters, "the journal and reports", select=AFTER_CLOSE)
+
+
+def stage_inputs(tag: str) -> list[AssetKey]:
+    """The assets the dbt models tagged `tag` read (for a stage run by a step of its
+    own, such as the close), through internal models; not the stage's own tables,
+    which its models read as sources."""
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([billing_models])
+    nodes = manifest["nodes"]
+    staged = [uid for uid, node in nodes.items() if tag in node["tags"]]
+    own = {(nodes[uid]["schema"], nodes[uid]["alias"]) for uid in staged}
+    read = set().union(*(_asset_parents(manifest, nodes[uid]) for uid in staged)) - set(staged)
+    return sorted(
+        (
+            translator.get_asset_spec(manifest, uid, dbt_project).key
+            for uid in read
+            if _table(manifest, uid) not in own
+        ),
+        key=lambda key: key.to_user_string(),
+    )
+
+
+def _table(manifest, unique_id: str) -> tuple[str, str]:
+    """(schema, table name) of a node or source."""
+    if unique_id in manifest["sources"]:
+        props = manifest["sources"][unique_id]
+        return props["schema"], props["identifier"]
+    props = manifest["nodes"][unique_id]
+    return props["schema"], props["alias"]
 
 
 def _build(

@@ -16,27 +16,15 @@ import logging
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration import dbt_runner
-from orchestration.assets.dbt import BUILD_FLAGS, CLOSE
+from orchestration.assets.dbt import BUILD_FLAGS, CLOSE, CLOSE_TAG, stage_inputs
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome, RunParameters
 
 log = logging.getLogger("cablebill.ledger")
 
-DRAFTS = [
-    AssetKey(["marts", "invoices"]),
-    AssetKey(["marts", "invoice_lines"]),
-    AssetKey(["marts", "invoice_payments"]),
-    AssetKey(["marts", "dim_accounts"]),
-    AssetKey(["marts", "credit_notes"]),
-    AssetKey(["marts", "write_offs"]),
-    AssetKey(["marts", "payments_suspense"]),
-    AssetKey(["marts", "statement_summaries"]),
-    AssetKey(["marts", "statement_promotions"]),
-]
-
 
 @asset(
-    deps=DRAFTS,
+    deps=stage_inputs(CLOSE_TAG),
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="ledger",
