@@ -224,11 +224,11 @@ def left_undone(instance, cycle: str) -> list:
     materialized for the cycle since its close, and each asset with checks upstream
     of those, so that its gate is evaluated again before what it guards. Empty when
     the cycle's bill run finished."""
-    from dagster import AssetKey, AssetRecordsFilter, AssetSelection
+    from dagster import AssetRecordsFilter, AssetSelection
 
+    from orchestration.assets.dbt import CLOSED
     from orchestration.definitions import defs
 
-    closed = AssetKey(["ledger", "close"])
     job = defs.resolve_job_def("bill_run")
     graph = job.asset_layer.asset_graph
 
@@ -238,9 +238,9 @@ def left_undone(instance, cycle: str) -> list:
         ).records
         return records[0].timestamp if records else None
 
-    after = AssetSelection.assets(closed).downstream() - AssetSelection.assets(closed)
+    after = AssetSelection.assets(CLOSED).downstream() - AssetSelection.assets(CLOSED)
     after_keys = [k for k in after.resolve(graph) if k in job.asset_layer.executable_asset_keys]
-    closed_at = materialized_at(closed) or 0.0  # the close may have died before saying so
+    closed_at = materialized_at(CLOSED) or 0.0  # the close may have died before saying so
     undone = {k for k in after_keys if (materialized_at(k) or -1.0) < closed_at}
     if not undone:
         return []

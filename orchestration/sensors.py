@@ -12,7 +12,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dagster import (
-    AssetKey,
     DagsterInstance,
     DefaultScheduleStatus,
     DefaultSensorStatus,
@@ -27,6 +26,7 @@ from dagster import (
 
 from connectors.ingest import delivery_folders
 from connectors.manifest import MANIFEST
+from orchestration.assets.dbt import CLOSED
 from orchestration.cycles import parse_cycle, previous_cycle
 from orchestration.feed_readiness import missing_feeds
 from orchestration.partitions import bill_cycles, collection_days
@@ -37,7 +37,6 @@ from orchestration.settings import CablebillHome, billing_settings
 OPERATOR_TIMEZONE = billing_settings()["operator_timezone"]
 # Payment and headend extracts of the night have arrived by then.
 COLLECTIONS_AT = time(6, 0)
-CLOSED = AssetKey(["ledger", "close"])
 # A cycle not billed within this many days after its date needs a person, not a sensor.
 CATCH_UP_DAYS = 7
 

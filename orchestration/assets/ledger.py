@@ -13,10 +13,10 @@ again. Later corrections appear on later invoices, never by editing these.
 import json
 import logging
 
-from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from orchestration import dbt_runner
-from orchestration.assets.dbt import BUILD_FLAGS, CLOSE, CLOSE_TAG, stage_inputs
+from orchestration.assets.dbt import BUILD_FLAGS, CLOSE, CLOSE_TAG, CLOSED, stage_inputs
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome, RunParameters
 
@@ -28,7 +28,7 @@ log = logging.getLogger("cablebill.ledger")
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="ledger",
-    key=AssetKey(["ledger", "close"]),
+    key=CLOSED,
 )
 def ledger_close(
     context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters

@@ -15,13 +15,13 @@ from dagster import (
 from invoice_renderer.credit_notes import write_credit_notes
 from invoice_renderer.etax import write_tax_invoices
 from invoice_renderer.parallel import write_statements
+from orchestration.assets.dbt import CLOSED
 from orchestration.exports import write_exports
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome
 
 log = logging.getLogger("cablebill.outputs")
 
-CLOSED = AssetKey(["ledger", "close"])
 AFTER_CLOSE = [
     *(
         AssetKey(["accounting", name])

@@ -28,6 +28,7 @@ from expectations.feeds import review_quarantine, validate_feeds
 from expectations.gate import GateResult, publish_docs
 from expectations.invoice_arithmetic import validate_coverage, validate_invoices
 from expectations.ledger import validate_ledger
+from orchestration.assets.dbt import CLOSED
 from orchestration.exports import exported_files
 from orchestration.partitions import PARTITION_TAG
 from orchestration.settings import CablebillHome, RunParameters
@@ -167,7 +168,7 @@ def invoice_arithmetic(
 
 
 @asset_check(
-    asset=AssetKey(["ledger", "close"]),
+    asset=CLOSED,
     blocking=True,
     description="Every numbered invoice and credit note of the ledger: numbers unique and "
     "gapless per yearly series, invoices equal to their lines, components and amount due "
