@@ -44,6 +44,8 @@ class DeliveryResult:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     reason: str | None = None
+    # entity -> (rows loaded, rows quarantined)
+    entities: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +62,11 @@ class IngestReport:
     @property
     def rows_quarantined(self) -> int:
         return sum(d.rows_quarantined for d in self.deliveries)
+
+    def entity_rows(self, name: str) -> tuple[int, int]:
+        """(rows loaded, rows quarantined) of entity `name` in this ingest."""
+        counts = [d.entities.get(name, (0, 0)) for d in self.deliveries]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
 
 def delivery_folders(inbox: Path) -> list[Path]:
@@ -168,10 +175,13 @@ def _load(con, manifest: Manifest, home: Path, rules: Rules) -> DeliveryResult:
     con.begin()
     try:
         loaded = quarantined = 0
+        entities: dict[str, tuple[int, int]] = {}
         for mf in files:
             ent = entity(manifest.feed, mf.entity)
             good, bad = _load_file(con, scratch, manifest, mf, ent, rules)
             loaded, quarantined = loaded + good, quarantined + bad
+            before = entities.get(ent.name, (0, 0))
+            entities[ent.name] = (before[0] + good, before[1] + bad)
             log.info(
                 "%s/%s %s: %d rows loaded, %d quarantined",
                 manifest.feed,
@@ -201,7 +211,9 @@ def _load(con, manifest: Manifest, home: Path, rules: Rules) -> DeliveryResult:
     finally:
         scratch.close()
     _publish(staging, home / "landing", manifest)
-    return DeliveryResult(manifest.feed, manifest.delivery_id, "loaded", loaded, quarantined)
+    return DeliveryResult(
+        manifest.feed, manifest.delivery_id, "loaded", loaded, quarantined, entities=entities
+    )
 
 
 def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) -> tuple[int, int]:

@@ -38,6 +38,8 @@ from orchestration.settings import CablebillHome, RunParameters
 log = logging.getLogger("cablebill.ingest")
 
 INGEST_TABLES = ("deliveries", "quarantine", "rejections")
+# Dagster's own key for a table's row count, which the UI shows as such.
+ROW_COUNT = "dagster/row_count"
 # Skippable: a bill run of a closed cycle materializes nothing, and so skips every
 # step after ingest instead of failing them (the cycle stays as it was closed).
 SPECS = [
@@ -132,11 +134,27 @@ def ingest(context, cablebill: CablebillHome, run_parameters: RunParameters):
         context.log.info(closed)
         return
     settings = run_parameters.billing()
-    _, summary = _ingest(cablebill, settings)
+    report, summary = _ingest(cablebill, settings)
     cycles, _ = _register_cycles(context, cablebill, settings["operator_timezone"])
     _refuse_unless_billed(parse_cycle(context.partition_key), cycles)
-    for spec in SPECS:
-        yield MaterializeResult(asset_key=spec.key, metadata=summary)
+    held = _row_counts(cablebill)
+    for e in ENTITIES:
+        loaded, quarantined = report.entity_rows(e.name)
+        metadata = {"rows_loaded": loaded, "rows_quarantined": quarantined}
+        key = AssetKey(["raw", e.name])
+        yield MaterializeResult(asset_key=key, metadata=metadata | {ROW_COUNT: held[key]})
+    for t in INGEST_TABLES:
+        key = AssetKey(["ingest", t])
+        yield MaterializeResult(asset_key=key, metadata=summary | {ROW_COUNT: held[key]})
+
+
+def _row_counts(cablebill: CablebillHome) -> dict[AssetKey, int]:
+    """How many rows each table of the ingest step holds now."""
+    with cablebill.read_warehouse() as con:
+        return {
+            spec.key: con.table(".".join(spec.key.path)).aggregate("count(*)").fetchall()[0][0]
+            for spec in SPECS
+        }
 
 
 @op(

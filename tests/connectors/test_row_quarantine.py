@@ -100,6 +100,7 @@ def test_a_card_number_in_free_text_is_refused_and_only_kept_masked(inbox, home)
     )
     result = _load(inbox, home)
     assert (result.rows_loaded, result.rows_quarantined) == (1 + 1 + 1, 2)  # + one product
+    assert result.entities["accounts"] == (2, 2) and result.entities["products"] == (1, 0)
     rows = _quarantine(home)
     assert [(n, code) for _, n, code, _, _ in rows] == [
         (2, "pii_card_number"),

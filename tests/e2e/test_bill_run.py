@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dagster import AssetKey, DagsterInstance
 
 from tests.deliveries import (
     account,
@@ -198,6 +199,32 @@ def test_a_bill_run_matches_the_hand_computed_bills(billed):
     a2_html = (statements / f"{a2['invoice_no']}.html").read_text(encoding="utf-8")
     assert "Your bill" in a2_html and "₩7,180" in a2_html
     assert (exports / "invoices.parquet").exists()
+
+
+def test_each_ingested_table_shows_its_own_rows(billed):
+    """raw/accounts shows the accounts its deliveries loaded, not the inbox's total,
+    and how many rows the table holds (Dagster's row count)."""
+    with DagsterInstance.from_config(str(billed.home / "dagster")) as instance:
+
+        def metadata(*path: str) -> list[dict]:
+            records = instance.fetch_materializations(AssetKey(list(path)), limit=2).records
+            return [
+                {k: v.value for k, v in r.asset_materialization.metadata.items()} for r in records
+            ]
+
+        run, preview = metadata("raw", "accounts")
+        deliveries, _ = metadata("ingest", "deliveries")
+    assert (
+        preview | {"dagster/row_count": 3}
+        == preview
+        == {
+            "rows_loaded": 3,
+            "rows_quarantined": 0,
+            "dagster/row_count": 3,
+        }
+    )
+    assert run == {"rows_loaded": 0, "rows_quarantined": 0, "dagster/row_count": 3}
+    assert deliveries["dagster/row_count"] == deliveries["deliveries_skipped"] > 0
 
 
 def test_a_closed_cycle_reruns_and_changes_nothing(billed):
