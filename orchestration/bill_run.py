@@ -323,6 +323,8 @@ def run_bill_cycle(
 
 def _outcome(result, errors, log_path, home: Path, key: str, preview: bool) -> BillRunResult:
     """What a bill run's result says, with the cycle's invoices as the warehouse has them."""
+    from orchestration.assets.ingest import RUN_SUMMARY
+
     outcome = BillRunResult(
         key,
         result.success,
@@ -335,11 +337,12 @@ def _outcome(result, errors, log_path, home: Path, key: str, preview: bool) -> B
     if not result.success:
         outcome.errors = errors
         return outcome
-    ingested = result.job_def.graph.has_node_named("ingest_inbox")
-    for materialization in result.asset_materializations_for_node("ingest_inbox")[:ingested]:
-        meta = materialization.metadata
-        outcome.rows_quarantined = meta["rows_quarantined"].value
-        outcome.deliveries_rejected = meta["deliveries_rejected"].value
+    if result.job_def.graph.has_node_named("ingest_inbox"):
+        for materialization in result.asset_materializations_for_node("ingest_inbox"):
+            if materialization.asset_key == RUN_SUMMARY:
+                meta = materialization.metadata
+                outcome.rows_quarantined = meta["rows_quarantined"].value
+                outcome.deliveries_rejected = meta["deliveries_rejected"].value
     with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
         count, total = con.execute(
             "select count(*), coalesce(sum(current_charges), 0) "

@@ -38,6 +38,8 @@ from orchestration.settings import CablebillHome, RunParameters
 log = logging.getLogger("cablebill.ingest")
 
 INGEST_TABLES = ("deliveries", "quarantine", "rejections")
+# The ingest table whose metadata also says what the run ingested in all.
+RUN_SUMMARY = AssetKey(["ingest", "deliveries"])
 # Dagster's own key for a table's row count, which the UI shows as such.
 ROW_COUNT = "dagster/row_count"
 # Skippable: a bill run of a closed cycle materializes nothing, and so skips every

@@ -1,6 +1,5 @@
 {#- Deposits no account claimed when the cycle closed, each recorded once (the
     suspense GL account holds them until they are matched). -#}
--- depends_on: {{ ref('ledger_invoice_payments') }}
 with due as (
 
     select
