@@ -84,11 +84,12 @@ def ingest_inbox(
     inbox: Path,
     warehouse: Path,
     home: Path,
-    operator_timezone: str = "Asia/Seoul",
+    operator_timezone: str,
     rules: Rules = DEFAULT_RULES,
 ) -> IngestReport:
     """Ingest every delivery in `inbox` into `warehouse`, its rows checked as `rules`
-    say (the longest a field may be, the currencies billed in); safe to run again."""
+    say (the longest a field may be, the currencies billed in), its local dates in
+    `operator_timezone` (the setting of that name); safe to run again."""
     report = IngestReport()
     con = connect(warehouse, operator_timezone)
     try:

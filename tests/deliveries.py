@@ -11,8 +11,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from connectors.contract import entities_of, entity
+from orchestration.settings import billing_settings
 
 EXTRACTED_AT = "2026-11-01T01:00:00+09:00"
+# The operator's time zone, as the dbt project sets it.
+OPERATOR_TIMEZONE = billing_settings()["operator_timezone"]
 
 
 def csv_bytes(rows: list[dict], columns: list[str] | None = None) -> bytes:

@@ -31,7 +31,6 @@ from pathlib import Path
 import duckdb
 
 from connectors.contract import entity
-from connectors.ingest import ingest_inbox
 from connectors.synthetic.generate import generate
 from connectors.warehouse import raw_table
 from orchestration.benchmarks.sampler import Sampler, Window
@@ -255,7 +254,7 @@ def bench_bill_run(root: Path, scale: str) -> dict:
     shutil.rmtree(home, ignore_errors=True)
     with Sampler() as sampler:
         start = time.time()
-        report = ingest_inbox(inbox, warehouse_path(home), home)
+        report = CablebillHome(home=str(home), inbox=str(inbox)).ingest(billing_settings())
         ingest = sampler.window(start, time.time())
         with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
             events = _events(con)

@@ -15,7 +15,14 @@ import pytest
 
 from connectors.ingest import ingest_inbox
 from connectors.validate import Rules
-from tests.deliveries import account, csv_bytes, product, subscription, write_delivery
+from tests.deliveries import (
+    OPERATOR_TIMEZONE,
+    account,
+    csv_bytes,
+    product,
+    subscription,
+    write_delivery,
+)
 
 PAN = "4111111111111111"
 FULL_WIDTH_PAN = "".join(chr(ord(d) + 0xFEE0) for d in PAN)  # U+FF14 U+FF11 ...
@@ -102,7 +109,7 @@ def test_a_bad_field_quarantines_its_row_and_the_rest_loads(inbox, home, case):
     feed, name, bad = CASES[case]
     write_delivery(inbox, feed, "20261101-0001", {f"{name}.csv": [FIRST_ROWS[name], bad]})
 
-    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home).deliveries
+    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE).deliveries
 
     assert (result.status, result.rows_loaded, result.rows_quarantined) == ("loaded", 1, 1)
     ((row_number, code, detail, row),) = _quarantine(home)
@@ -118,7 +125,9 @@ def test_the_text_limit_is_a_setting(inbox, home):
         inbox, "headend", "20261101-0001", {"vod_purchases.csv": [_vod(title_name="x" * 5000)]}
     )
     rules = Rules(max_text_length=10_000)
-    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home, rules=rules).deliveries
+    (result,) = ingest_inbox(
+        inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE, rules
+    ).deliveries
     assert (result.rows_loaded, result.rows_quarantined) == (1, 0)
 
 
@@ -142,7 +151,7 @@ def test_a_card_number_in_json_or_in_a_column_name_is_found(inbox, home, where, 
         inbox, "cms", "20261101-0001", {"accounts.csv": accounts, "products.csv": products}
     )
 
-    ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
 
     ((_, code, detail, row),) = _quarantine(home)
     assert code == "pii_card_number" and detail.startswith(expected), detail
@@ -167,7 +176,7 @@ def test_an_account_in_a_currency_the_platform_does_not_bill_in_is_quarantined(i
         },
     )
     rules = Rules(currencies=frozenset({"KRW", "USD"}))
-    ingest_inbox(inbox, home / "warehouse.duckdb", home, rules=rules)
+    ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE, rules)
     quarantined = {(row[1], row[2]) for row in _quarantine(home)}
     assert quarantined == {
         (
@@ -193,7 +202,7 @@ def test_a_payment_in_another_currency_than_its_accounts_is_quarantined(inbox, h
         "20261101-0001",
         {"card_settlements.csv": [_payment("30000") | {"txn_id": "T1"}, usd, unknown]},
     )
-    ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     ((row_number, code, detail, _),) = _quarantine(home)
     assert (row_number, code) == (2, "currency_mismatch")
     assert detail == "currency: USD is not the account's currency (KRW)"
@@ -213,7 +222,7 @@ def test_a_subscription_to_a_product_priced_in_another_currency_is_quarantined(i
             ],
         },
     )
-    ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     ((row_number, code, detail, _),) = _quarantine(home)
     assert (row_number, code) == (2, "currency_mismatch")
     assert detail == "product_code: GLOBAL is priced in USD, not the account's currency (KRW)"

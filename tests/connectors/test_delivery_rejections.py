@@ -10,11 +10,11 @@ import pytest
 
 from connectors import ingest, manifest
 from connectors.ingest import ingest_inbox
-from tests.deliveries import account, csv_bytes, product, write_delivery
+from tests.deliveries import OPERATOR_TIMEZONE, account, csv_bytes, product, write_delivery
 
 
 def _ingest(inbox: Path, home: Path):
-    return ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    return ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
 
 
 def _raw_rows(home: Path, table: str) -> int:

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from connectors.ingest import ingest_inbox
-from tests.deliveries import write_delivery
+from tests.deliveries import OPERATOR_TIMEZONE, write_delivery
 
 ROWS = [
     {
@@ -33,7 +33,7 @@ ROWS = [
 
 
 def _ingest(inbox: Path, home: Path):
-    return ingest_inbox(inbox, home / "warehouse.duckdb", home).deliveries
+    return ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE).deliveries
 
 
 def _usage(home: Path) -> list[tuple]:

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from connectors.ingest import ingest_inbox
-from tests.deliveries import write_delivery
+from tests.deliveries import OPERATOR_TIMEZONE, write_delivery
 
 INJECTION = "Z' (format parquet); copy (select 42 as pwned) to 'PWNED.csv' (format csv); --"
 USAGE = {
@@ -27,7 +27,7 @@ def test_a_delivery_id_with_quotes_loads_and_runs_nothing(tmp_path, monkeypatch,
     home.mkdir()
     write_delivery(inbox, "headend", delivery_id, {"data_usage.csv": [USAGE]})
 
-    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home).deliveries
+    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE).deliveries
 
     assert (result.status, result.rows_loaded) == ("loaded", 1), result.reason
     assert not list(tmp_path.rglob("PWNED*"))
@@ -35,5 +35,5 @@ def test_a_delivery_id_with_quotes_loads_and_runs_nothing(tmp_path, monkeypatch,
     assert (landed / "data.parquet").exists()
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select _delivery_id from raw.data_usage").fetchall() == [(delivery_id,)]
-    (again,) = ingest_inbox(inbox, home / "warehouse.duckdb", home).deliveries
+    (again,) = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE).deliveries
     assert again.status == "skipped"

@@ -9,14 +9,21 @@ import pytest
 
 from connectors import ingest
 from connectors.ingest import ingest_inbox
-from tests.deliveries import account, csv_bytes, product, subscription, write_delivery
+from tests.deliveries import (
+    OPERATOR_TIMEZONE,
+    account,
+    csv_bytes,
+    product,
+    subscription,
+    write_delivery,
+)
 
 PAN = "4111-1111-1111-1111"
 RRN = "900101-1234568"  # checksum-valid resident registration number (fictitious)
 
 
 def _load(inbox: Path, home: Path):
-    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home).deliveries
+    (result,) = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE).deliveries
     return result
 
 

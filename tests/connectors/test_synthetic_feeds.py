@@ -10,6 +10,7 @@ import duckdb
 
 from connectors.ingest import ingest_inbox
 from connectors.synthetic import generate
+from tests.deliveries import OPERATOR_TIMEZONE
 
 CYCLE = date(2026, 11, 1)
 
@@ -35,7 +36,7 @@ def test_every_feed_and_entity_is_delivered_and_loads(tmp_path):
     manifests = _manifests(inbox)
     delivered = {name.split(".")[0] for files in manifests.values() for name in files}
     assert len(delivered) == 18  # every entity of every feed
-    report = ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    report = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     assert [d.status for d in report.deliveries] == ["loaded"] * 5
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         reasons = dict(

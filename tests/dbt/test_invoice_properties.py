@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from connectors.ingest import ingest_inbox
 from orchestration.settings import DBT_PROJECT_DIR
-from tests.deliveries import account, subscription, write_delivery
+from tests.deliveries import OPERATOR_TIMEZONE, account, subscription, write_delivery
 from tests.golden.make_feeds import products, promotions
 
 pytestmark = pytest.mark.slow
@@ -157,7 +157,7 @@ def _bill(snapshot: dict, root: Path) -> duckdb.DuckDBPyConnection:
         },
     )
     write_delivery(inbox, "headend", "H1", {"vod_purchases.csv": snapshot["vod_purchases"]})
-    report = ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    report = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     assert [d.status for d in report.deliveries] == ["loaded", "loaded"]
     assert report.rows_quarantined == 0
     result = subprocess.run(

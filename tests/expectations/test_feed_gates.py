@@ -13,7 +13,14 @@ from connectors.dismissals import CannotDismiss, dismiss_refused_delivery
 from connectors.ingest import ingest_inbox
 from expectations.feeds import review_quarantine, validate_feeds
 from orchestration.settings import billing_settings
-from tests.deliveries import account, product, quiet_extracts, usage_extract, write_delivery
+from tests.deliveries import (
+    OPERATOR_TIMEZONE,
+    account,
+    product,
+    quiet_extracts,
+    usage_extract,
+    write_delivery,
+)
 
 CYCLE = date(2026, 11, 1)
 
@@ -37,7 +44,7 @@ def _gates(inbox: Path, home: Path, quiet=("payments", "crm"), **settings):
         {"accounts.csv": [account()], "products.csv": [product("BASE", 10000)]},
     )
     quiet_extracts(inbox, "20261101-0001", feeds=quiet)
-    ingest_inbox(inbox, home / "warehouse.duckdb", home)
+    ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         return validate_feeds(con, CYCLE, billing_settings() | settings, "Asia/Seoul")
 
