@@ -7,10 +7,6 @@
     others append theirs, and the invoice numbers, given once by ledger_invoices,
     are read from there. -#}
 
-{% macro bill_cycle_date() -%}
-    cast('{{ var("cycle_date") }}' as date)
-{%- endmacro %}
-
 {#- The filter of a close model, whose rows are aliased `due`: the cycle's, while it
     is not closed, and none its ledger table `recorded` (the model's own table, read
     as a source) already holds with the same `keys`. -#}

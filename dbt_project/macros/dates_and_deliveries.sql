@@ -116,3 +116,8 @@
         _extracted_at as extracted_at
     from ({{ deduplicated('headend', 'data_usage', 'record_id', where=where) }}) as source
 {%- endmacro %}
+
+{% macro bill_cycle_date() -%}
+    {#- The cycle being built (var cycle_date), as a date. -#}
+    cast('{{ var("cycle_date") }}' as date)
+{%- endmacro %}

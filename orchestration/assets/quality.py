@@ -161,9 +161,9 @@ def invoice_arithmetic(
     context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
     cycle = _cycle(context)
-    day, docs = date.fromisoformat(cycle), cablebill.quality_dir(cycle)
+    docs = cablebill.quality_dir(cycle)
     with _read(cablebill, run_parameters) as con:
-        results = [validate_coverage(con, day, docs), validate_invoices(con, day, docs)]
+        results = [validate_coverage(con, docs), validate_invoices(con, docs)]
     yield from _verdict(context, results, cablebill, cycle)
 
 

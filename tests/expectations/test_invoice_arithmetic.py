@@ -1,14 +1,20 @@
-"""The invoice arithmetic gate passes a correct cycle and names what breaks a wrong one."""
+"""The invoice arithmetic gate passes a correct cycle and names what breaks a wrong one:
+its dbt models (models/quality), compiled, over drafts written by hand."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import pytest
+from dbt.cli.main import dbtRunner
 
+from connectors.validate import q
 from expectations.invoice_arithmetic import validate_coverage, validate_invoices
+from orchestration import dbt_runner
 
 CYCLE = date(2026, 11, 1)
 
@@ -39,34 +45,60 @@ insert into marts.invoice_lines values
     ('INV-1', '2026-11-01', 4, 'rounding', null, -5);
 """
 
+# The rating steps the coverage model reads, empty (BILLABLE fills them).
+BILLABLE_NOTHING = """
+create schema intermediate;
+create table intermediate.int_accounts_billed (account_id varchar);
+create table intermediate.int_invoice_lines_assembled (account_id varchar);
+create table intermediate.int_account_balances (
+    account_id varchar, previous_balance decimal(18, 2), payments_and_credits decimal(18, 2));
+create table intermediate.int_write_offs (account_id varchar, amount decimal(18, 2));
+"""
+
 # A1 has rated lines, A2 a previous balance unpaid, A6 paid more than it owed: they
 # owe or are owed, and are billable. A3's balance was written off, A5 paid it, A4
 # has nothing at all: they owe nothing and are owed nothing, and get no invoice.
 BILLABLE = """
-create schema intermediate;
-create table intermediate.int_accounts_billed as
-    select unnest(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']) as account_id;
-create table intermediate.int_invoice_lines_assembled as select 'A1' as account_id;
-create table intermediate.int_account_balances as
-    select unnest(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']) as account_id,
-           unnest([0, 5000, 3000, 0, 2000, 1000])::decimal(18, 2) as previous_balance,
-           unnest([0, 0, 0, 0, 2000, 3000])::decimal(18, 2) as payments_and_credits;
-create table intermediate.int_write_offs as
-    select 'A3' as account_id, 3000::decimal(18, 2) as amount;
+insert into intermediate.int_accounts_billed
+    select unnest(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']);
+insert into intermediate.int_invoice_lines_assembled values ('A1');
+insert into intermediate.int_account_balances
+    select unnest(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']),
+           unnest([0, 5000, 3000, 0, 2000, 1000]),
+           unnest([0, 0, 0, 0, 2000, 3000]);
+insert into intermediate.int_write_offs values ('A3', 3000);
 insert into marts.invoices (invoice_no, account_id, cycle_date)
     values ('INV-2', 'A2', '2026-11-01'), ('INV-6', 'A6', '2026-11-01');
 """
 
 
+@pytest.fixture(scope="module")
+def gate_models(tmp_path_factory) -> dict[str, str]:
+    """The gates' dbt models (models/quality) compiled for CYCLE: {alias: SQL}."""
+    warehouse = tmp_path_factory.mktemp("compile") / "warehouse.duckdb"
+    args = ["compile", "--select", "models/quality", "--vars", f"cycle_date: '{CYCLE}'"]
+    with mock.patch.dict(os.environ, {dbt_runner.WAREHOUSE_ENV: str(warehouse)}):
+        result = dbtRunner(manifest=dbt_runner.manifest()).invoke(
+            [*args, "--no-write-json", "--quiet", *dbt_runner.project_args()]
+        )
+    assert result.success, result.exception
+    return {r.node.alias: r.node.compiled_code for r in result.result.results}
+
+
 @pytest.fixture
-def con(tmp_path: Path):
-    with duckdb.connect(str(tmp_path / "w.duckdb")) as connection:
+def con(tmp_path: Path, gate_models):
+    """A warehouse holding SETUP's drafts and the gates' models over them."""
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as connection:
         connection.execute(SETUP)
+        connection.execute(BILLABLE_NOTHING)
+        connection.execute("create schema quality")
+        for alias, sql in gate_models.items():
+            connection.execute(f"create view quality.{q(alias)} as {sql}")
         yield connection
 
 
 def test_a_correct_cycle_passes(con):
-    result = validate_invoices(con, CYCLE)
+    result = validate_invoices(con)
     assert result.success, result.describe()
     assert result.rows_checked == 1
 
@@ -92,7 +124,7 @@ def test_a_correct_cycle_passes(con):
 )
 def test_a_tampered_invoice_fails_and_is_named(con, tamper, column):
     con.execute(tamper)
-    result = validate_invoices(con, CYCLE)
+    result = validate_invoices(con)
     assert not result.success
     failed = {f.column: f for f in result.failures}
     assert column in failed
@@ -104,13 +136,13 @@ def test_a_tampered_invoice_fails_and_is_named(con, tamper, column):
 
 def test_only_the_cycle_is_checked(con):
     con.execute("update marts.invoices set cycle_date = date '2026-10-01', amount_due = 1")
-    result = validate_invoices(con, CYCLE)
+    result = validate_invoices(con)
     assert result.success and result.rows_checked == 0
 
 
 def test_every_billable_account_has_exactly_one_invoice(con):
     con.execute(BILLABLE)
-    result = validate_coverage(con, CYCLE)
+    result = validate_coverage(con)
     assert result.success, result.describe()
     assert result.rows_checked == 3
 
@@ -123,7 +155,7 @@ def test_a_missing_or_extra_invoice_is_named(con):
         "('INV-4', 'A4', '2026-11-01'), ('INV-5', 'A1', '2026-11-01'),"
         "('INV-7', 'A5', '2026-11-01'), ('INV-8', 'A3', '2026-11-01')"
     )
-    result = validate_coverage(con, CYCLE)
+    result = validate_coverage(con)
     failed = {f.column: f.sample for f in result.failures}
     assert failed["missing_invoice"] == [{"missing_invoice": 1, "account_id": "A2", "invoices": 0}]
     assert [(r["account_id"], r["invoices"]) for r in failed["extra_invoices"]] == [
