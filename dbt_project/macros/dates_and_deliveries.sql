@@ -121,3 +121,33 @@
     {#- The cycle being built (var cycle_date), as a date. -#}
     cast('{{ var("cycle_date") }}' as date)
 {%- endmacro %}
+
+{% macro compared_invoices() -%}
+    {#- CTEs current_invoices (the cycle's drafts) and previous_invoices (the closed
+        invoices of the previous cycle of the same cycle day), for the anomaly gates. -#}
+    previous_cycle as (
+        select max(closed.cycle_date) as cycle_date
+        from {{ source('ledger', 'invoices') }} as closed
+        where
+            closed.cycle_date < {{ bill_cycle_date() }}
+            and extract(day from closed.cycle_date) = extract(day from {{ bill_cycle_date() }})
+    ),
+
+    current_invoices as (
+        select
+            drafts.account_id,
+            drafts.currency,
+            drafts.current_charges
+        from {{ ref('invoices') }} as drafts
+        where drafts.cycle_date = {{ bill_cycle_date() }}
+    ),
+
+    previous_invoices as (
+        select
+            closed.account_id,
+            closed.currency,
+            closed.current_charges
+        from {{ source('ledger', 'invoices') }} as closed
+        where closed.cycle_date = (select previous_cycle.cycle_date from previous_cycle)
+    )
+{%- endmacro %}

@@ -211,7 +211,7 @@ def _anomaly_gate(
     override it for one run with a recorded reason."""
     cycle, settings = _cycle(context), run_parameters.billing()
     with _read(cablebill, run_parameters) as con:
-        result = validate(con, date.fromisoformat(cycle), settings, cablebill.quality_dir(cycle))
+        result = validate(con, settings, cablebill.quality_dir(cycle))
     yield from _verdict(
         context,
         [result],
