@@ -74,9 +74,10 @@ insert into marts.invoices (invoice_no, account_id, cycle_date)
 
 @pytest.fixture(scope="module")
 def gate_models(tmp_path_factory) -> dict[str, str]:
-    """The gates' dbt models (models/quality) compiled for CYCLE: {alias: SQL}."""
+    """The invoice gates' dbt models compiled for CYCLE: {alias: SQL}."""
     warehouse = tmp_path_factory.mktemp("compile") / "warehouse.duckdb"
-    args = ["compile", "--select", "models/quality", "--vars", f"cycle_date: '{CYCLE}'"]
+    models = ["quality_invoice_arithmetic", "quality_invoice_coverage"]
+    args = ["compile", "--select", *models, "--vars", f"cycle_date: '{CYCLE}'"]
     with mock.patch.dict(os.environ, {dbt_runner.WAREHOUSE_ENV: str(warehouse)}):
         result = dbtRunner(manifest=dbt_runner.manifest()).invoke(
             [*args, "--no-write-json", "--quiet", *dbt_runner.project_args()]
