@@ -85,12 +85,9 @@ class ClosedCycle:
         return not self.ledger.success
 
 
-def closed_cycle(
-    con: duckdb.DuckDBPyConnection, cycle: date, docs_dir: Path | None = None
-) -> ClosedCycle | None:
-    """The cycle's closed invoices with the ledger_integrity gate run again over the
-    whole ledger (so an invoice edited since its close is still caught), or None when
-    the cycle is open: never closed, or its close stopped half-way (the bill run
+def closed_invoices(con: duckdb.DuckDBPyConnection, cycle: date) -> tuple[int, str, str] | None:
+    """(invoices, first number, last number) of the cycle's finished close, or None
+    when it is open: never closed, or its close stopped half-way (the bill run
     finishes it), also on a new warehouse, whose ledger dbt has not created yet."""
     tables = {
         name
@@ -111,9 +108,19 @@ def closed_cycle(
     else:
         return None
     closed = con.execute(query, [cycle]).fetchall()
-    if not closed:
+    return closed[0] if closed else None
+
+
+def closed_cycle(
+    con: duckdb.DuckDBPyConnection, cycle: date, docs_dir: Path | None = None
+) -> ClosedCycle | None:
+    """The cycle's closed invoices with the ledger_integrity gate run again over the
+    whole ledger (so an invoice edited since its close is still caught), or None when
+    the cycle is open (closed_invoices)."""
+    closed = closed_invoices(con, cycle)
+    if closed is None:
         return None
-    ((count, first, last),) = closed
+    count, first, last = closed
     ledger = validate_ledger(con, docs_dir)
     if docs_dir is not None:
         publish_docs(docs_dir)

@@ -12,11 +12,13 @@ again. Later corrections appear on later invoices, never by editing these.
 
 import json
 import logging
+from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from orchestration import dbt_runner
 from orchestration.assets.dbt import BUILD_FLAGS, CLOSE, CLOSE_TAG, CLOSED, stage_inputs
+from orchestration.cycles import closed_invoices
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome, RunParameters
 
@@ -77,9 +79,4 @@ def _closed(cablebill: CablebillHome, cycle: str) -> tuple[int, str, str] | None
     """(invoices, first number, last number) of the cycle's close, if it finished (a
     cycle that issued no invoice stays open)."""
     with cablebill.read_warehouse() as con:
-        closed = con.execute(
-            "select invoices, first_invoice_no, last_invoice_no from ledger.closed_cycles "
-            "where cycle_date = ?",
-            [cycle],
-        ).fetchall()
-    return closed[0] if closed else None
+        return closed_invoices(con, date.fromisoformat(cycle))
