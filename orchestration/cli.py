@@ -296,13 +296,14 @@ def _unwritable(home: Path) -> str | None:
 
 def _closed(args):
     """The cycle when it is closed, with its ledger checked again (None when open)."""
+    from orchestration.bill_run import configure_environment
     from orchestration.cycles import closed_cycle
 
     home = CablebillHome(home=str(args.home), inbox=str(args.inbox))
     if not home.warehouse.exists():
         return None
-    with home.read_warehouse() as con:
-        return closed_cycle(con, args.day, home.quality_dir(args.day.isoformat()))
+    configure_environment(args.home, args.inbox)
+    return closed_cycle(home, args.day, home.quality_dir(args.day.isoformat()))
 
 
 def _gate_summary(result) -> None:

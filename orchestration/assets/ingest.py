@@ -97,8 +97,7 @@ def _already_closed(cablebill: CablebillHome, key: str) -> str | None:
     docs = cablebill.quality_dir(key)
     if not cablebill.warehouse.exists():
         return None
-    with cablebill.read_warehouse() as con:
-        closed = closed_cycle(con, cycle, docs)
+    closed = closed_cycle(cablebill, cycle, docs)
     if closed and closed.blocked:
         log.error("ingest: %s", closed.message)
         raise Failure(

@@ -334,6 +334,18 @@ STOPPED_AFTER_THE_INVOICES = (
 )
 
 
+def test_a_cycle_closed_before_the_ledger_gate_was_a_model_is_still_checked(billed, tmp_path):
+    """A warehouse closed by an older version has no quality.ledger_documents: the
+    rerun builds it, then checks the ledger as always."""
+    home = tmp_path / "home"
+    shutil.copytree(billed.home, home)
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("drop view quality.ledger_documents")
+    second = _run(billed.inbox, home)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "nothing was run" in second.stdout and "ledger_documents: passed" in second.stdout
+
+
 def test_a_close_stopped_half_way_is_finished_by_the_next_run(billed, tmp_path):
     """The next run bills the open cycle again and finishes its close under the
     numbers the stopped one gave; its files are those of the uninterrupted run."""

@@ -5,6 +5,7 @@
     accounts are in). -#}
 -- depends_on: {{ ref('ledger_closed_deliveries') }}
 -- depends_on: {{ ref('ledger_gate_overrides') }}
+-- depends_on: {{ ref('quality_ledger_documents') }}
 with due as (
 
     select
