@@ -44,8 +44,13 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
     checks = {c.name for c in graph.asset_check_keys}
     assert "unique_invoices_invoice_no" in checks
     closed = AssetKey(["ledger", "close"])
-    # what the close models read, from the manifest: the drafts and the deliveries
-    assert graph.get(closed).parent_keys == {AssetKey(["ingest", "deliveries"])} | {
+    # what the close models read, from the manifest: the drafts and the deliveries,
+    # and the currencies (the ledger gate's rows, built with the close)
+    deliveries, currencies = (
+        AssetKey(["ingest", "deliveries"]),
+        AssetKey(["settings", "currencies"]),
+    )
+    assert graph.get(closed).parent_keys == {deliveries, currencies} | {
         AssetKey(["marts", name])
         for name in (
             "invoices",
