@@ -1,5 +1,9 @@
 """Write a cycle's exports: CSV and Parquet with the same columns and rows.
 
+What each file holds (its columns, order, money total, and which rows are a cycle's
+or a day's) is a dbt model of models/exports, with an enforced contract; this module
+only writes them.
+
 Files are written to a temporary name and renamed, so a reader never sees half a
 file, and writing the same cycle again produces byte-identical files. In the CSV,
 text a spreadsheet would run as a formula is written with a leading `'`; the Parquet
@@ -8,6 +12,8 @@ keeps every value as it is.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,8 +27,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from connectors.validate import q
 from expectations.exports import ExportedFile
+from orchestration.settings import DBT_PROJECT_DIR
 
+# The tags of the export models (models/exports): the cycle's files, its finance
+# reports, and the daily collections run's files.
+CYCLE, REPORT, DAILY = "export_cycle", "export_report", "export_daily"
 # Rows an export holds in memory at a time (one Parquet row group each).
 BATCH_ROWS = 1_000_000
 # Text a spreadsheet reads as a formula (or as the start of one).
@@ -32,190 +43,47 @@ FORMULA_START = r"^[=+\-@\t\r]"
 @dataclass(frozen=True)
 class Export:
     """One export: the rows of `relation` whose `date_column` is the cycle or day
-    written (all of them, for a report as of that close), in a fixed order."""
+    written (all of them, for a report as of that close), `columns` in file order,
+    ordered by `order_by`; `total_column` is its money total."""
 
     name: str
     relation: str
     columns: tuple[str, ...]
-    order_by: str
+    order_by: tuple[str, ...]
     total_column: str | None = None
-    date_column: str | None = "cycle_date"
+    date_column: str | None = None
     upper_case_header: bool = False
 
 
-EXPORTS = (
-    Export(
-        "invoices",
-        "ledger.invoices",
-        (
-            "invoice_no",
-            "account_id",
-            "cycle_date",
-            "period_start",
-            "period_end",
-            "issue_date",
-            "due_date",
-            "currency",
-            "supply_amount",
-            "vat_amount",
-            "rounding_amount",
-            "current_charges",
-            "previous_balance",
-            "payments_and_credits",
-            "amount_due",
-            "status",
+def _export(node: dict) -> Export:
+    """The export a model of models/exports describes (its yml's meta `export`)."""
+    spec = node["config"]["meta"]["export"]
+    return Export(
+        name=node["alias"],
+        relation=f"{q(node['schema'])}.{q(node['alias'])}",
+        columns=tuple(
+            name
+            for name, column in node["columns"].items()
+            if column.get("meta", {}).get("in_file", True)
         ),
-        "invoice_no",
-        "current_charges",
-    ),
-    Export(
-        "invoice_lines",
-        "ledger.invoice_lines",
-        (
-            "invoice_no",
-            "line_no",
-            "line_type",
-            "product_code",
-            "description_ko",
-            "description_en",
-            "quantity",
-            "unit_price",
-            "amount",
-            "service_from",
-            "service_to",
-            "source_ref",
-            "discounts_line_no",
-        ),
-        "invoice_no, line_no",
-        "amount",
-    ),
-    Export(
-        "credit_notes",
-        "ledger.credit_notes",
-        (
-            "credit_note_no",
-            "invoice_no",
-            "account_id",
-            "issue_date",
-            "line_no",
-            "reason_code",
-            "supply_amount",
-            "vat_amount",
-            "total",
-        ),
-        "credit_note_no, line_no",
-        "total",
-    ),
-    Export(
-        "journal_entries",
-        "accounting.journal_entries",
-        (
-            "journal_id",
-            "line_no",
-            "posting_date",
-            "fiscal_period",
-            "gl_account",
-            "debit",
-            "credit",
-            "currency",
-            "source_type",
-            "source_id",
-            "account_id",
-            "memo",
-        ),
-        "journal_id, line_no",
-        "debit",
-    ),
-    Export(
-        "payments_applied",
-        "accounting.payments_applied",
-        ("payment_ref", "account_id", "invoice_no", "amount_applied", "applied_on"),
-        "account_id, payment_ref, invoice_no",
-        "amount_applied",
-    ),
-    Export(
-        "quarantine",
-        "outputs.quarantine",
-        ("feed", "delivery_id", "entity", "row_number", "reason_code", "detail"),
-        "feed, delivery_id, entity, row_number, reason_code, detail",
-    ),
-    Export(
-        "gl_interface",
-        "accounting.gl_interface",
-        (
-            "status",
-            "ledger_id",
-            "accounting_date",
-            "currency_code",
-            "date_created",
-            "created_by",
-            "actual_flag",
-            "user_je_category_name",
-            "user_je_source_name",
-            "segment1",
-            "segment2",
-            "entered_dr",
-            "entered_cr",
-            "accounted_dr",
-            "accounted_cr",
-            "reference1",
-            "reference4",
-            "reference10",
-            "reference21",
-            "reference22",
-            "reference23",
-            "group_id",
-            "period_name",
-        ),
-        "reference21, line_no",
-        "entered_dr",
-        upper_case_header=True,
-    ),
-)
+        order_by=tuple(spec["order_by"]),
+        total_column=spec.get("total"),
+        date_column=spec.get("rows_of"),
+        upper_case_header=spec.get("header") == "upper",
+    )
 
-REPORTS = (
-    Export(
-        "trial_balance",
-        "accounting.trial_balance",
-        (
-            "fiscal_period",
-            "gl_account",
-            "gl_account_name",
-            "currency",
-            "opening_balance",
-            "debit",
-            "credit",
-            "closing_balance",
-        ),
-        "fiscal_period, gl_account, currency",
-        date_column=None,
-    ),
-    Export(
-        "ar_rollforward",
-        "accounting.ar_rollforward",
-        (
-            "account_id",
-            "currency",
-            "fiscal_period",
-            "opening_balance",
-            "invoiced",
-            "paid",
-            "credited",
-            "written_off",
-            "closing_balance",
-        ),
-        "fiscal_period, currency, account_id",
-        date_column=None,
-    ),
-    Export(
-        "revenue_by_gl",
-        "accounting.revenue_by_gl",
-        ("fiscal_period", "gl_account", "role", "product_code", "currency", "net_revenue"),
-        "fiscal_period, gl_account, product_code, currency",
-        "net_revenue",
-        date_column=None,
-    ),
-)
+
+@functools.cache
+def exports_tagged(tag: str) -> tuple[Export, ...]:
+    """The exports the dbt models tagged `tag` define, by name (the parsed project's
+    target/manifest.json, which the definitions read too)."""
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text("utf-8"))
+    nodes = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and tag in node["tags"]
+    ]
+    return tuple(sorted((_export(node) for node in nodes), key=lambda e: e.name))
 
 
 @dataclass(frozen=True)
@@ -227,71 +95,21 @@ class Written:
     parquet: Path
 
 
-DAILY_EXPORTS = (
-    Export(
-        "dunning_actions",
-        "ledger.dunning_actions",
-        ("account_id", "as_of", "stage", "oldest_due_date", "overdue_amount", "action"),
-        "account_id, stage_order",
-        date_column="as_of",
-    ),
-    Export(
-        "headend_commands",
-        "ledger.headend_commands",
-        ("command_id", "account_id", "product_code", "action", "effective_at", "reason"),
-        "command_id",
-        date_column="sent_on",
-    ),
-    Export(
-        "payment_retries",
-        "ledger.payment_retries",
-        ("retry_id", "account_id", "invoice_no", "amount", "method", "retry_on", "attempt"),
-        "retry_id",
-        "amount",
-        date_column="sent_on",
-    ),
-    Export(
-        "write_offs",
-        "ledger.write_offs",
-        ("account_id", "written_off_on", "oldest_invoice_no", "amount", "currency", "cycle_date"),
-        "account_id",
-        "amount",
-        date_column="written_off_on",
-    ),
-    Export(
-        "usage_alerts",
-        "ledger.usage_alerts",
-        ("account_id", "period_start", "threshold", "usage_charges", "raised_at"),
-        "account_id, period_start",
-        "usage_charges",
-        date_column="sent_on",
-    ),
-    Export(
-        "revenue_assurance",
-        "collections.revenue_assurance",
-        ("account_id", "product_code", "kind", "as_of", "monthly_revenue"),
-        "kind, account_id, product_code",
-        "monthly_revenue",
-        date_column="as_of",
-    ),
-)
-
-
 def write_daily_exports(
     con: duckdb.DuckDBPyConnection, as_of: date, out_dir: Path
 ) -> list[Written]:
     """Write what the collections run of `as_of` sent, and its revenue assurance
     report, under `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [write_export(con, export, as_of, out_dir) for export in DAILY_EXPORTS]
+    return [write_export(con, export, as_of, out_dir) for export in exports_tagged(DAILY)]
 
 
 def exported_files(cycle_date: date, out_dir: Path) -> list[ExportedFile]:
     """The files write_exports writes for `cycle_date`, with the relations they hold."""
     files = []
-    for folder, exports in ((out_dir, EXPORTS), (out_dir / "reports", REPORTS)):
-        for export in exports:
-            where = f"where {export.date_column} = $cycle" if export.date_column else ""
+    for folder, tag in ((out_dir, CYCLE), (out_dir / "reports", REPORT)):
+        for export in exports_tagged(tag):
+            where = f"where {q(export.date_column)} = $cycle" if export.date_column else ""
             total = export.total_column
             files.append(
                 ExportedFile(
@@ -311,8 +129,9 @@ def write_exports(con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Pat
     """Write every export of `cycle_date` under `out_dir`, the finance reports as of
     its close under `out_dir/reports`."""
     (out_dir / "reports").mkdir(parents=True, exist_ok=True)
-    return [write_export(con, export, cycle_date, out_dir) for export in EXPORTS] + [
-        write_export(con, report, cycle_date, out_dir / "reports") for report in REPORTS
+    return [write_export(con, export, cycle_date, out_dir) for export in exports_tagged(CYCLE)] + [
+        write_export(con, report, cycle_date, out_dir / "reports")
+        for report in exports_tagged(REPORT)
     ]
 
 
@@ -320,11 +139,12 @@ def write_export(con, export: Export, day: date, out_dir: Path) -> Written:
     """Stream one export into its CSV and Parquet files, a batch at a time: memory holds
     one batch whatever the export's size."""
     columns = ", ".join(
-        f'{c} as "{c.upper()}"' if export.upper_case_header else c for c in export.columns
+        f"{q(c)} as {q(c.upper())}" if export.upper_case_header else q(c) for c in export.columns
     )
-    where = f"where {export.date_column} = $day" if export.date_column else ""
+    where = f"where {q(export.date_column)} = $day" if export.date_column else ""
+    order_by = ", ".join(q(c) for c in export.order_by)
     batches = con.sql(
-        f"select {columns} from {export.relation} {where} order by {export.order_by}",
+        f"select {columns} from {export.relation} {where} order by {order_by}",
         params={"day": day} if export.date_column else None,
     ).to_arrow_reader(BATCH_ROWS)
     csv_path, parquet_path = out_dir / f"{export.name}.csv", out_dir / f"{export.name}.parquet"

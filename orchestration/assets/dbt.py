@@ -123,6 +123,7 @@ def billing_models(context: AssetExecutionContext, run_parameters: RunParameters
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     select=AFTER_CLOSE,
+    exclude=f"tag:{INTERNAL}",
     name="accounting_models",
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),

@@ -15,31 +15,18 @@ from dagster import (
 from invoice_renderer.credit_notes import write_credit_notes
 from invoice_renderer.etax import write_tax_invoices
 from invoice_renderer.parallel import write_statements
-from orchestration.assets.dbt import CLOSED
-from orchestration.exports import write_exports
+from orchestration.assets.dbt import CLOSED, stage_inputs
+from orchestration.exports import CYCLE, REPORT, write_exports
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome
 
 log = logging.getLogger("cablebill.outputs")
 
-AFTER_CLOSE = [
-    *(
-        AssetKey(["accounting", name])
-        for name in (
-            "journal_entries",
-            "payments_applied",
-            "gl_interface",
-            "trial_balance",
-            "ar_rollforward",
-            "revenue_by_gl",
-        )
-    ),
-    AssetKey(["outputs", "quarantine"]),
-]
-
 
 @asset(
-    deps=[CLOSED, *AFTER_CLOSE],
+    deps=sorted(
+        {CLOSED, *stage_inputs(CYCLE), *stage_inputs(REPORT)}, key=lambda k: k.to_user_string()
+    ),
     partitions_def=bill_cycles,
     backfill_policy=one_cycle_per_run,
     group_name="outputs",

@@ -17,7 +17,16 @@ from connectors.warehouse import connect
 from orchestration.settings import DBT_PROJECT_DIR
 
 # The schemas people and other systems read: the data dictionary covers every column.
-READ = ("marts", "accounting", "outputs", "collections", "ledger", "settings", "snapshots")
+READ = (
+    "marts",
+    "accounting",
+    "outputs",
+    "exports",
+    "collections",
+    "ledger",
+    "settings",
+    "snapshots",
+)
 
 
 @pytest.fixture(scope="module")

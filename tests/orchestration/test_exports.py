@@ -21,7 +21,7 @@ def test_an_export_written_two_rows_at_a_time_holds_every_row_once(tmp_path, mon
         "(3, 'C', 3.00::decimal(18, 2)), (1, 'A, Ltd', 1.50), (5, 'E', 6.00), "
         "(2, 'B', 2.00), (4, 'D', 4.00)) as t (line_no, name, amount)"
     )
-    export = Export("lines", "lines", ("line_no", "name", "amount"), "line_no", "amount", None)
+    export = Export("lines", "lines", ("line_no", "name", "amount"), ("line_no",), "amount")
 
     written = write_export(con, export, date(2026, 11, 1), tmp_path)
 
@@ -44,7 +44,7 @@ def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote_in_csv_o
         [texts],
     )
     con.execute("alter table memos add column amount decimal(18, 2) default -5")
-    export = Export("memos", "memos", ("line_no", "memo", "amount"), "line_no", "amount", None)
+    export = Export("memos", "memos", ("line_no", "memo", "amount"), ("line_no",), "amount")
 
     write_export(con, export, date(2026, 11, 1), tmp_path)
 
@@ -62,3 +62,40 @@ def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote_in_csv_o
     ]
     assert {row[2] for row in rows} == {"-5.00"}  # numbers stay numbers
     assert pq.read_table(tmp_path / "memos.parquet").column("memo").to_pylist() == texts
+
+
+def test_every_export_is_a_model_that_names_its_own_columns():
+    """The files of outputs.md, each from a model of models/exports whose order, total
+    and row choice name its own columns; the file leaves out only what it says."""
+    specs = {
+        tag: {e.name: e for e in exports.exports_tagged(tag)}
+        for tag in (exports.CYCLE, exports.REPORT, exports.DAILY)
+    }
+    assert {tag: sorted(names) for tag, names in specs.items()} == {
+        exports.CYCLE: [
+            "credit_notes",
+            "gl_interface",
+            "invoice_lines",
+            "invoices",
+            "journal_entries",
+            "payments_applied",
+            "quarantine",
+        ],
+        exports.REPORT: ["ar_rollforward", "revenue_by_gl", "trial_balance"],
+        exports.DAILY: [
+            "dunning_actions",
+            "headend_commands",
+            "payment_retries",
+            "revenue_assurance",
+            "usage_alerts",
+            "write_offs",
+        ],
+    }
+    gl = specs[exports.CYCLE]["gl_interface"]
+    assert gl.upper_case_header and gl.columns[:3] == ("status", "ledger_id", "accounting_date")
+    lines = specs[exports.CYCLE]["invoice_lines"]
+    assert "cycle_date" not in lines.columns and lines.date_column == "cycle_date"
+    assert lines.order_by == ("invoice_no", "line_no") and lines.total_column == "amount"
+    for export in (e for named in specs.values() for e in named.values()):
+        assert export.total_column in (None, *export.columns), export.name
+        assert export.relation == f'"exports"."{export.name}"'

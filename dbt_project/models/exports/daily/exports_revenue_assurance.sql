@@ -1,0 +1,7 @@
+select
+    account_id,
+    product_code,
+    kind,
+    as_of,
+    monthly_revenue
+from {{ ref('revenue_assurance') }}
