@@ -54,27 +54,15 @@ class TaxInvoice:
 
 
 def tax_invoices(con: duckdb.DuckDBPyConnection, cycle_date: date) -> list[TaxInvoice]:
-    """The cycle's business invoices with a taxable supply, in invoice order."""
+    """The cycle's business invoices with a taxable supply, in invoice order (the
+    dbt model exports_tax_invoices)."""
     rows = con.execute(
-        """
-        select i.invoice_no, i.issue_date, i.period_start, i.period_end,
-               a.business_reg_no, a.name,
-               coalesce(sum(l.amount) filter (where l.tax_category = 'standard'
-                   and l.line_type not in ('vat', 'rounding')), 0),
-               coalesce(sum(l.amount) filter (where l.tax_category = 'zero'
-                   and l.line_type not in ('vat', 'rounding')), 0),
-               i.vat_amount
-        from ledger.invoices as i
-        inner join ledger.invoice_accounts as a on i.invoice_no = a.invoice_no
-        inner join ledger.invoice_lines as l on i.invoice_no = l.invoice_no
-        where i.cycle_date = ? and a.customer_type = 'business'
-        group by all
-        order by i.invoice_no
-        """,
+        "select invoice_no, issue_date, period_start, period_end, business_reg_no, name, "
+        "standard_supply, zero_rated_supply, vat_amount from exports.tax_invoices "
+        "where cycle_date = ? order by invoice_no",
         [cycle_date],
     ).fetchall()
-    invoices = [TaxInvoice(*row) for row in rows]
-    return [inv for inv in invoices if inv.supply > 0]
+    return [TaxInvoice(*row) for row in rows]
 
 
 def render_xml(invoice: TaxInvoice, supplier: Supplier) -> bytes:

@@ -6,10 +6,9 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from decimal import Decimal
 
-import duckdb
 import pytest
 
-from invoice_renderer.etax import NAMESPACE, Supplier, TaxInvoice, render_xml, tax_invoices
+from invoice_renderer.etax import NAMESPACE, Supplier, TaxInvoice, render_xml
 
 SUPPLIER = Supplier("220-81-03560", "케이블빌 방송", "대표이사")
 NS = {"t": NAMESPACE}
@@ -62,37 +61,3 @@ def test_a_zero_rated_supply_is_a_zero_rated_tax_invoice():
 def test_an_invalid_registration_number_stops_the_document_and_names_the_invoice(number):
     with pytest.raises(ValueError, match=r"INV-2026-00000001.*buyer"):
         render_xml(_invoice(buyer_reg_no=number), SUPPLIER)
-
-
-def test_only_business_invoices_with_a_taxable_supply_get_one():
-    con = duckdb.connect()
-    con.execute("create schema ledger")
-    con.execute(
-        "create table ledger.invoices as select * from (values "
-        "('I1', date '2026-11-01', date '2026-10-01', date '2026-11-01', 2473.00, "
-        "date '2026-11-01'), "
-        "('I2', date '2026-11-01', date '2026-10-01', date '2026-11-01', 0.00, "
-        "date '2026-11-01'), "
-        "('I3', date '2026-11-01', date '2026-10-01', date '2026-11-01', 100.00, "
-        "date '2026-11-01')) "
-        "as t(invoice_no, issue_date, period_start, period_end, vat_amount, cycle_date)"
-    )
-    con.execute(
-        "create table ledger.invoice_accounts as select * from (values "
-        "('I1', 'business', '1208147521', '(주)한빛상사'), "
-        "('I2', 'business', '1208147521', '(주)한빛상사'), "
-        "('I3', 'residential', null, '홍길동')) "
-        "as t(invoice_no, customer_type, business_reg_no, name)"
-    )
-    con.execute(
-        "create table ledger.invoice_lines as select * from (values "
-        "('I1', 'recurring', 'standard', 24732.00), ('I1', 'recurring', 'exempt', 2500.00), "
-        "('I1', 'vat', 'standard', 2473.00), ('I1', 'rounding', null, -5.00), "
-        "('I2', 'recurring', 'exempt', 2500.00), ('I3', 'recurring', 'standard', 1000.00)) "
-        "as t(invoice_no, line_type, tax_category, amount)"
-    )
-    found = tax_invoices(con, date(2026, 11, 1))
-    # I2 is all VAT-exempt (a 계산서, not a tax invoice); I3 is residential
-    assert [(i.invoice_no, i.standard_supply, i.vat) for i in found] == [
-        ("I1", Decimal("24732.00"), Decimal("2473.00"))
-    ]
