@@ -14,9 +14,10 @@ from expectations.gate import GateResult, publish_docs
 from expectations.ledger import validate_ledger
 from orchestration.partitions import bill_cycles
 from orchestration.settings import CablebillHome
+from orchestration.views import build_missing
 
-# The ledger gate's rows (models/quality/quality_ledger_documents.sql).
-LEDGER_DOCUMENTS = ("quality", "ledger_documents")
+# The ledger gate's rows: the model and its view.
+LEDGER_DOCUMENTS = {"quality_ledger_documents": ("quality", "ledger_documents")}
 
 
 def parse_cycle(key: str) -> date:
@@ -89,22 +90,6 @@ class ClosedCycle:
         return not self.ledger.success
 
 
-def _relation_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    query = (
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?"
-    )
-    return con.execute(query, [schema, name]).fetchall()[0][0] > 0
-
-
-def _build_ledger_documents() -> None:
-    from orchestration import dbt_runner
-    from orchestration.assets.dbt import BUILD_FLAGS
-
-    *_, outcome = dbt_runner.stream(["run", "--select", "quality_ledger_documents", *BUILD_FLAGS])
-    if not outcome.success:
-        raise RuntimeError(f"the ledger gate's rows could not be built: {outcome.reason}")
-
-
 def closed_invoices(con: duckdb.DuckDBPyConnection, cycle: date) -> tuple[int, str, str] | None:
     """(invoices, first number, last number) of the cycle's finished close, or None
     when it is open: never closed, or its close stopped half-way (the bill run
@@ -137,14 +122,12 @@ def closed_cycle(
     """The cycle's closed invoices with the ledger_integrity gate run again over the
     whole ledger (so an invoice edited since its close is still caught), or None when
     the cycle is open (closed_invoices). The gate's rows are a dbt view the close
-    builds; one closed by an older version, without it, has it built first."""
+    builds; a warehouse closed by an older version has it built first."""
     with home.read_warehouse() as con:
         closed = closed_invoices(con, cycle)
-        checked = closed is not None and _relation_exists(con, *LEDGER_DOCUMENTS)
     if closed is None:
         return None
-    if not checked:
-        _build_ledger_documents()
+    build_missing(home, LEDGER_DOCUMENTS)
     count, first, last = closed
     with home.read_warehouse() as con:
         ledger = validate_ledger(con, docs_dir)

@@ -34,6 +34,10 @@ from orchestration.settings import DBT_PROJECT_DIR
 # The events that report a node's result; dagster-dbt turns them into asset events.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
 
+# The run's own log holds what dbt prints; its run_results.json and a second copy of
+# the manifest would only cost time (about 1.5 s a build).
+BUILD_FLAGS = ("--no-write-json", "--log-level-file", "none")
+
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # What the manifest is parsed from.
 _SOURCES = ("models", "macros", "seeds", "snapshots", "tests", "dbt_project.yml", "profiles.yml")
@@ -159,6 +163,7 @@ class _Exited:
 
 _server: _Server | None = None
 _server_lock = threading.Lock()
+_stream_lock = threading.Lock()
 
 
 def start() -> None:
@@ -222,30 +227,54 @@ def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
 
     The build runs on a core of its own while this process records each result (in
     Dagster, about as much work again): in one process they would take turns on the
-    interpreter lock. It runs with this process's environment of the moment.
+    interpreter lock. It runs with this process's environment of the moment. Builds
+    take turns: one asked for meanwhile (by a `Background` build) waits.
     """
-    start()
-    connection = _server.connection
-    connection.send((list(args), dict(os.environ)))
-    outcome = item = None
-    try:
-        while True:
-            try:
-                item = connection.recv()
-            except EOFError:
-                item = _Exited(-1)
-            if isinstance(item, _Exited):
-                break
-            if isinstance(item, str):
-                sys.stdout.write(item)
-            elif isinstance(item, Outcome):
-                outcome = item
-            else:
-                yield item
-    finally:
-        if not isinstance(item, _Exited):  # left half-way: what is still coming is stale
-            stop()
-    yield outcome or Outcome(False, error=f"dbt stopped with exit code {item.code}")
+    with _stream_lock:
+        start()
+        connection = _server.connection
+        connection.send((list(args), dict(os.environ)))
+        outcome = item = None
+        try:
+            while True:
+                try:
+                    item = connection.recv()
+                except EOFError:
+                    item = _Exited(-1)
+                if isinstance(item, _Exited):
+                    break
+                if isinstance(item, str):
+                    sys.stdout.write(item)
+                elif isinstance(item, Outcome):
+                    outcome = item
+                else:
+                    yield item
+        finally:
+            if not isinstance(item, _Exited):  # left half-way: what is still coming is stale
+                stop()
+        yield outcome or Outcome(False, error=f"dbt stopped with exit code {item.code}")
+
+
+class Background:
+    """`dbt <args>` run by dbt's process while this one goes on, relayed by a thread
+    of this one; `outcome()` waits for it to end. Meant for a build whose results
+    nobody records one by one (views a later step reads)."""
+
+    def __init__(self, args: Sequence[str]):
+        self.args = list(args)
+        self._outcome = Outcome(False, error="the build did not run")
+        self._thread = threading.Thread(target=self._relay, name="dbt-background")
+        self._thread.start()
+
+    def _relay(self) -> None:
+        try:
+            *_, self._outcome = stream(self.args)
+        except Exception as error:  # the build's outcome says so, where it is awaited
+            self._outcome = Outcome(False, error=f"{type(error).__name__}: {error}")
+
+    def outcome(self) -> Outcome:
+        self._thread.join()
+        return self._outcome
 
 
 def stop() -> None:

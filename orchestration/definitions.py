@@ -11,10 +11,9 @@ from orchestration.assets.quality import (
     bill_jumps,
     cycle_totals,
     exports_match_marts,
-    feeds_complete,
+    feed_gates,
     invoice_arithmetic,
     ledger_integrity,
-    quarantine_review,
 )
 from orchestration.sensors import bill_run_on_cycle_day, collections_every_day, new_deliveries
 from orchestration.settings import RunParameters, home_from_env
@@ -56,8 +55,7 @@ defs = Definitions(
         collections,
     ],
     asset_checks=[
-        feeds_complete,
-        quarantine_review,
+        feed_gates,
         invoice_arithmetic,
         cycle_totals,
         bill_jumps,

@@ -34,6 +34,8 @@ from orchestration.settings import DBT_PROJECT_DIR
 # The tags of the export models (models/exports): the cycle's files, its finance
 # reports, and the daily collections run's files.
 CYCLE, REPORT, DAILY = "export_cycle", "export_report", "export_daily"
+# The tag of the e-tax invoices' model (invoice_renderer/etax.py writes its rows).
+ETAX = "etax"
 # Rows an export holds in memory at a time (one Parquet row group each).
 BATCH_ROWS = 1_000_000
 # Text a spreadsheet reads as a formula (or as the start of one).
@@ -74,16 +76,26 @@ def _export(node: dict) -> Export:
 
 
 @functools.cache
-def exports_tagged(tag: str) -> tuple[Export, ...]:
-    """The exports the dbt models tagged `tag` define, by name (the parsed project's
-    target/manifest.json, which the definitions read too)."""
+def _models() -> tuple[dict, ...]:
+    """The models of the parsed project (target/manifest.json, which the definitions
+    read too)."""
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text("utf-8"))
-    nodes = [
-        node
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and tag in node["tags"]
-    ]
+    return tuple(node for node in manifest["nodes"].values() if node["resource_type"] == "model")
+
+
+def exports_tagged(tag: str) -> tuple[Export, ...]:
+    """The exports the dbt models tagged `tag` define, by name."""
+    nodes = [node for node in _models() if tag in node["tags"]]
     return tuple(sorted((_export(node) for node in nodes), key=lambda e: e.name))
+
+
+def views_tagged(*tags: str) -> dict[str, tuple[str, str]]:
+    """The models tagged any of `tags`, each with its relation (schema, name)."""
+    return {
+        node["name"]: (node["schema"], node["alias"])
+        for node in _models()
+        if set(tags) & set(node["tags"])
+    }
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,13 @@ where
     {%- endif %}
     {%- endif %}
 {% endmacro %}
+
+{% macro sql_list(values) -%}
+    {#- `values` as a list of SQL string literals (for `in (...)`); an empty list is
+        a list of one null, which nothing equals. -#}
+    {%- for value in values -%}
+        {{ sql_string(value) }}{{ ', ' if not loop.last }}
+    {%- else -%}
+        null
+    {%- endfor -%}
+{%- endmacro %}

@@ -151,3 +151,39 @@
         where closed.cycle_date = (select previous_cycle.cycle_date from previous_cycle)
     )
 {%- endmacro %}
+
+{% macro deliveries_taken_in() -%}
+    {#- The deliveries the cycle being built takes in: every loaded delivery no
+        earlier cycle's close took in (ledger.closed_deliveries), what arrived since
+        the previous bill run. -#}
+    select
+        d.feed,
+        d.delivery_id
+    from {{ source('ingest', 'deliveries') }} as d
+    where not exists (
+        select 1
+        from {{ source('ledger', 'closed_deliveries') }} as c
+        where
+            c.feed = d.feed
+            and c.delivery_id = d.delivery_id
+            and c.cycle_date < {{ bill_cycle_date() }}
+    )
+{%- endmacro %}
+
+{% macro raw_entities() -%}
+    {#- The entities the connectors land (the dbt sources in schema raw), in feed and
+        entity order: [{feed, entity, relation}]. Read when the model runs (the parse
+        sees no sources yet), so a view over them names no source() as a parent. -#}
+    {%- set entities = [] -%}
+    {%- for source in (graph.sources.values() if execute else []) | sort(attribute='unique_id')
+        if source.schema == 'raw' -%}
+        {%- do entities.append({
+            'feed': source.source_name,
+            'entity': source.name,
+            'relation': api.Relation.create(
+                database=source.database, schema=source.schema, identifier=source.identifier
+            ),
+        }) -%}
+    {%- endfor -%}
+    {{ return(entities) }}
+{%- endmacro %}

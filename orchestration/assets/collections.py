@@ -17,7 +17,6 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from invoice_renderer.notices import write_notices
 from orchestration import dbt_runner
-from orchestration.assets.dbt import BUILD_FLAGS
 from orchestration.exports import write_daily_exports
 from orchestration.partitions import collection_days
 from orchestration.settings import CablebillHome, RunParameters
@@ -46,7 +45,9 @@ def collections(
         (["--select", DAILY, "--exclude", RECORDING], "collections"),
         (["--select", f"{DAILY},{RECORDING}"], "recording what collections send on"),
     ):
-        *_, outcome = dbt_runner.stream(["build", *selection, "--vars", dbt_vars, *BUILD_FLAGS])
+        *_, outcome = dbt_runner.stream(
+            ["build", *selection, "--vars", dbt_vars, *dbt_runner.BUILD_FLAGS]
+        )
         if not outcome.success:
             raise RuntimeError(f"dbt build failed for {what} {day}: {outcome.reason}")
     as_of = date.fromisoformat(day)

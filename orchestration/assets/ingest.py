@@ -26,6 +26,7 @@ from dagster import (
 
 from connectors.contract import ENTITIES
 from connectors.ingest import IngestReport
+from orchestration.assets.quality import prebuild_feed_gate_rows
 from orchestration.cycles import (
     closed_cycle,
     cycles_in_data,
@@ -139,6 +140,7 @@ def ingest(context, cablebill: CablebillHome, run_parameters: RunParameters):
     cycles, _ = _register_cycles(context, cablebill, settings["operator_timezone"])
     _refuse_unless_billed(parse_cycle(context.partition_key), cycles)
     held = _row_counts(cablebill)
+    prebuild_feed_gate_rows(context.run.run_id, context.partition_key, settings)
     for e in ENTITIES:
         loaded, quarantined = report.entity_rows(e.name)
         metadata = {"rows_loaded": loaded, "rows_quarantined": quarantined}

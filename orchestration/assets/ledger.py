@@ -17,7 +17,7 @@ from datetime import date
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from orchestration import dbt_runner
-from orchestration.assets.dbt import BUILD_FLAGS, CLOSE, CLOSE_TAG, CLOSED, stage_inputs
+from orchestration.assets.dbt import CLOSE, CLOSE_TAG, CLOSED, stage_inputs
 from orchestration.cycles import closed_invoices
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome, RunParameters
@@ -54,7 +54,7 @@ def ledger_close(
             "unit_test",
             "--vars",
             json.dumps(dbt_vars),
-            *BUILD_FLAGS,
+            *dbt_runner.BUILD_FLAGS,
         ]
     )
     if not outcome.success:

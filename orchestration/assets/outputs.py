@@ -16,9 +16,10 @@ from invoice_renderer.credit_notes import write_credit_notes
 from invoice_renderer.etax import write_tax_invoices
 from invoice_renderer.parallel import write_statements
 from orchestration.assets.dbt import CLOSED, stage_inputs
-from orchestration.exports import CYCLE, REPORT, write_exports
+from orchestration.exports import CYCLE, ETAX, REPORT, views_tagged, write_exports
 from orchestration.partitions import bill_cycles, one_cycle_per_run
 from orchestration.settings import CablebillHome
+from orchestration.views import build_missing
 
 log = logging.getLogger("cablebill.outputs")
 
@@ -37,6 +38,8 @@ def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> Materia
     reports), and an e-tax invoice XML per business invoice."""
     cycle = context.partition_key
     out_dir = cablebill.exports_dir(cycle)
+    if built := build_missing(cablebill, views_tagged(CYCLE, REPORT, ETAX)):
+        log.info("exports: built %s, which this warehouse lacked", ", ".join(built))
     with cablebill.read_warehouse() as con:
         written = write_exports(con, date.fromisoformat(cycle), out_dir)
         tax_invoices = write_tax_invoices(

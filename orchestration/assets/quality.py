@@ -7,6 +7,7 @@ with severity ERROR it stops every asset downstream of the one it checks.
 """
 
 import contextlib
+import json
 import logging
 from collections.abc import Iterator
 from datetime import date
@@ -16,10 +17,12 @@ from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
     AssetCheckSeverity,
+    AssetCheckSpec,
     AssetKey,
     Failure,
     MetadataValue,
     asset_check,
+    multi_asset_check,
 )
 
 from expectations.anomalies import validate_bill_jumps, validate_cycle_totals
@@ -28,7 +31,8 @@ from expectations.feeds import review_quarantine, validate_feeds
 from expectations.gate import GateResult, publish_docs
 from expectations.invoice_arithmetic import validate_coverage, validate_invoices
 from expectations.ledger import validate_ledger
-from orchestration.assets.dbt import CLOSED
+from orchestration import dbt_runner
+from orchestration.assets.dbt import CLOSED, FEED_GATES
 from orchestration.exports import exported_files
 from orchestration.partitions import PARTITION_TAG
 from orchestration.settings import CablebillHome, RunParameters
@@ -59,6 +63,7 @@ def _verdict(
     results: list[GateResult],
     cablebill: CablebillHome,
     cycle: str,
+    gate: str | None = None,
     block: bool = True,
     override: str | None = None,
 ) -> Iterator[AssetCheckResult]:
@@ -89,7 +94,10 @@ def _verdict(
         metadata["summary"] = MetadataValue.md("\n".join(lines))
     docs = cablebill.quality_dir(cycle) / "index.html"
     metadata["data_docs"] = MetadataValue.path(str(docs))
+    gate = gate or context.check_specs[0].name
     yield AssetCheckResult(
+        check_name=gate,
+        asset_key=next(s.asset_key for s in context.check_specs if s.name == gate),
         passed=passed,
         metadata=metadata,
         severity=AssetCheckSeverity.ERROR if block else AssetCheckSeverity.WARN,
@@ -100,7 +108,6 @@ def _verdict(
             for r in results
             for f in r.failures
         )
-        gate = context.check_specs[0].name
         raise Failure(
             description=f"BLOCKED by {gate}: {found}. Nothing this gate guards was run; "
             f"the check's summary and the Data Docs ({docs}) show the rows.",
@@ -108,45 +115,78 @@ def _verdict(
         )
 
 
-@asset_check(
-    asset=AssetKey(["ingest", "deliveries"]),
-    blocking=True,
-    description="Every required feed delivered for the whole period, no delivery refused "
-    "and left so, quarantine under max_quarantine_share per entity, no subscription to an "
-    "unknown product (suites `feed_deliveries`, `feed_quarantine`); a failure stops billing.",
+DELIVERIES = AssetKey(["ingest", "deliveries"])
+
+
+# The feed gates' rows started by the ingest step of a run: (run id, build).
+_prebuilt: tuple[str, dbt_runner.Background] | None = None
+
+
+def _feed_gate_args(cycle: str, settings: dict) -> list[str]:
+    dbt_vars = json.dumps(settings | {"cycle_date": cycle})
+    return ["run", "--select", FEED_GATES, "--vars", dbt_vars, *dbt_runner.BUILD_FLAGS]
+
+
+def prebuild_feed_gate_rows(run_id: str, cycle: str, settings: dict) -> None:
+    """Start building the feed gates' rows (models/quality/feeds) for the run's cycle
+    in dbt's process, while this one records what ingest loaded: the ingest step
+    calls it once it no longer reads the warehouse."""
+    global _prebuilt
+    _prebuilt = (run_id, dbt_runner.Background(_feed_gate_args(cycle, settings)))
+
+
+def _feed_gate_rows(run_id: str, cycle: str, settings: dict) -> dbt_runner.Outcome:
+    """The feed gates' rows built for the run's cycle: those the ingest step started,
+    or built now (a gate run on its own, or with other settings)."""
+    global _prebuilt
+    args = _feed_gate_args(cycle, settings)
+    prebuilt, _prebuilt = _prebuilt, None
+    if prebuilt is not None:
+        outcome = prebuilt[1].outcome()  # waited for in any case: builds take turns
+        if prebuilt[0] == run_id and prebuilt[1].args == args:
+            return outcome
+    *_, outcome = dbt_runner.stream(args)
+    return outcome
+
+
+@multi_asset_check(
+    specs=[
+        AssetCheckSpec(
+            "feeds_complete",
+            asset=DELIVERIES,
+            blocking=True,
+            description="Every required feed delivered for the whole period, no delivery "
+            "refused and left so, quarantine under max_quarantine_share per entity, no "
+            "subscription to an unknown product, no usage sent again under new ids, usage in "
+            "suspense under max_suspense_share (suites `feed_deliveries`, `feed_quarantine`, "
+            "`feed_duplicates`, `feed_suspense`); a failure stops billing.",
+        ),
+        AssetCheckSpec(
+            "quarantine_review",
+            asset=DELIVERIES,
+            blocking=False,
+            description="Every quarantined row the cycle takes in of an entity too small "
+            "(under quarantine_min_rows rows) for its share to be judged, listed for review "
+            "(suite `quarantine_review`); a warning, never a block.",
+        ),
+    ],
+    can_subset=False,
 )
-def feeds_complete(
+def feed_gates(
     context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> Iterator[AssetCheckResult]:
+    """Build the feed gates' rows for the cycle (models/quality/feeds), then check them."""
     cycle = _cycle(context)
     settings = run_parameters.billing()
+    outcome = _feed_gate_rows(context.run.run_id, cycle, settings)
+    if not outcome.success:
+        raise RuntimeError(f"the feed gates' rows for cycle {cycle} failed: {outcome.reason}")
+    docs = cablebill.quality_dir(cycle)
     with _read(cablebill, run_parameters) as con:
-        results = validate_feeds(
-            con,
-            date.fromisoformat(cycle),
-            settings,
-            settings["operator_timezone"],
-            cablebill.quality_dir(cycle),
-        )
-    yield from _verdict(context, results, cablebill, cycle)
-
-
-@asset_check(
-    asset=AssetKey(["ingest", "deliveries"]),
-    blocking=False,
-    description="Every quarantined row the cycle takes in of an entity too small "
-    "(under quarantine_min_rows rows) for its share to be judged, listed for review "
-    "(suite `quarantine_review`); a warning, never a block.",
-)
-def quarantine_review(
-    context: AssetCheckExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
-) -> Iterator[AssetCheckResult]:
-    cycle = _cycle(context)
-    with _read(cablebill, run_parameters) as con:
-        result = review_quarantine(
-            con, date.fromisoformat(cycle), run_parameters.billing(), cablebill.quality_dir(cycle)
-        )
-    yield from _verdict(context, [result], cablebill, cycle, block=False)
+        review = review_quarantine(con, docs)
+        feeds = validate_feeds(con, settings, docs)
+    yield from _verdict(context, [review], cablebill, cycle, "quarantine_review", block=False)
+    yield from _verdict(context, feeds, cablebill, cycle, "feeds_complete")
 
 
 @asset_check(

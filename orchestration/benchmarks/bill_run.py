@@ -62,7 +62,7 @@ SCALES = {
 # Dagster steps of the bill run, in the stages the benchmark reports.
 STAGES = {
     "ingest step (every delivery already loaded)": ("ingest_inbox",),
-    "feed gates": ("ingest__deliveries_feeds_complete", "ingest__deliveries_quarantine_review"),
+    "feed gates": ("feed_gates",),
     "billing (dbt: rating, promotions, VAT, invoices, tests)": ("billing_models",),
     "invoice gates": (
         "marts__invoices_bill_jumps",

@@ -25,8 +25,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, materialize
 
+from orchestration.assets.outputs import exports
+from orchestration.partitions import bill_cycles
+from orchestration.settings import CablebillHome
 from tests.deliveries import (
     account,
     product,
@@ -344,6 +347,27 @@ def test_a_cycle_closed_before_the_ledger_gate_was_a_model_is_still_checked(bill
     second = _run(billed.inbox, home)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "nothing was run" in second.stdout and "ledger_documents: passed" in second.stdout
+
+
+def test_exports_written_again_without_their_views_build_them_first(billed, tmp_path, monkeypatch):
+    """A cycle closed by an older version has no exports.* views: writing its
+    exports again (the exports asset alone) builds them, and the files are the same."""
+    home = tmp_path / "home"
+    shutil.copytree(billed.home, home, ignore=shutil.ignore_patterns("exports"))
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("drop schema exports cascade")
+    monkeypatch.setenv("CABLEBILL_WAREHOUSE", str(home / "warehouse.duckdb"))
+    instance = DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(bill_cycles.name, ["2026-11-01"])
+    result = materialize(
+        [exports],
+        partition_key="2026-11-01",
+        instance=instance,
+        resources={"cablebill": CablebillHome(home=str(home), inbox=str(billed.inbox))},
+    )
+    assert result.success
+    written = _digests(home / "exports" / "2026-11-01")
+    assert written == _digests(billed.home / "exports" / "2026-11-01") and written
 
 
 def test_a_close_stopped_half_way_is_finished_by_the_next_run(billed, tmp_path):

@@ -1,10 +1,14 @@
-"""The feed gates pass complete deliveries and name what is missing, refused or doubled."""
+"""The feed gates pass complete deliveries and name what is missing, refused or doubled:
+their dbt models (models/quality/feeds), built over what ingest landed."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import pytest
@@ -12,6 +16,7 @@ import pytest
 from connectors.dismissals import CannotDismiss, dismiss_refused_delivery
 from connectors.ingest import ingest_inbox
 from expectations.feeds import review_quarantine, validate_feeds
+from orchestration import dbt_runner
 from orchestration.settings import billing_settings
 from tests.deliveries import (
     OPERATOR_TIMEZONE,
@@ -45,8 +50,20 @@ def _gates(inbox: Path, home: Path, quiet=("payments", "crm"), **settings):
     )
     quiet_extracts(inbox, "20261101-0001", feeds=quiet)
     ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
+    settings = billing_settings() | settings
+    _build_feed_gates(home / "warehouse.duckdb", settings)
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        return validate_feeds(con, CYCLE, billing_settings() | settings, "Asia/Seoul")
+        return validate_feeds(con, settings)
+
+
+def _build_feed_gates(warehouse: Path, settings: dict) -> None:
+    """The feed gates' models for CYCLE, as the bill run's gate step builds them."""
+    dbt_vars = json.dumps(settings | {"cycle_date": CYCLE.isoformat()})
+    with mock.patch.dict(os.environ, {dbt_runner.WAREHOUSE_ENV: str(warehouse)}):
+        outcome = dbt_runner.invoke(
+            ["run", "--select", "tag:feed_gates", "--vars", dbt_vars, "--quiet"]
+        )
+    assert outcome.success, outcome.reason
 
 
 def test_complete_deliveries_pass(inbox, home):
@@ -194,7 +211,7 @@ def test_quarantined_rows_of_small_entities_are_listed_for_review(inbox, home):
     _, quarantine, *_ = _gates(inbox, home)
     assert quarantine.success  # 1 of 3 rows: too few to judge a share
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        review = review_quarantine(con, CYCLE, billing_settings())
+        review = review_quarantine(con)
     assert not review.success
     (failure,) = review.failures
     assert [(r["entity"], r["row_number"], r["reason_code"]) for r in failure.sample] == [

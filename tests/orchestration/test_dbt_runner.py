@@ -83,6 +83,15 @@ def test_builds_run_again_after_dbt_s_process_was_stopped(tmp_path, monkeypatch)
     assert first == again and again.failed == ["stg_cms__accounts"]
 
 
+def test_a_background_build_and_a_streamed_one_take_turns(tmp_path, monkeypatch):
+    """dbt's process stops a build when its caller sends anything meanwhile: a build
+    asked for while a background one runs waits, and both finish."""
+    monkeypatch.setenv(dbt_runner.WAREHOUSE_ENV, str(tmp_path / "warehouse.duckdb"))
+    background = dbt_runner.Background(["seed", "--select", "currencies"])
+    *_, streamed = dbt_runner.stream(["seed", "--select", "tax_rates"])
+    assert background.outcome().success and streamed.success
+
+
 # A caller that starts a long build (every unit test), says so once the first result
 # is in, and then waits to be killed.
 CALLER = """
