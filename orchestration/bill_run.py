@@ -50,7 +50,8 @@ class BillRunResult:
     preview: bool = False
     errors: list[str] = field(default_factory=list)
     accounts_billed: int = 0
-    invoice_total: Decimal = Decimal(0)
+    # current charges per currency
+    invoice_totals: dict[str, Decimal] = field(default_factory=dict)
     rows_quarantined: int = 0
     quarantine_total: int = 0
     deliveries_rejected: int = 0
@@ -94,6 +95,18 @@ def _root_cause(error) -> str:
     if error.cls_name == "Failure":
         message = message.partition(": ")[2] or message
     return message
+
+
+# The cycle's invoices and current charges per currency: of the drafts
+# (models/quality/quality_cycle_totals.sql), or as closed (models/outputs/cycle_summary.sql).
+PREVIEW_TOTALS = (
+    "select currency, invoices, current_charges from quality.cycle_totals "
+    "where invoices > 0 order by currency"
+)
+CLOSED_TOTALS = (
+    "select currency, invoices, current_charges from outputs.cycle_summary "
+    "where cycle_date = ? and currency is not null order by currency"
+)
 
 
 def configure_environment(home: Path, inbox: Path) -> None:
@@ -344,15 +357,15 @@ def _outcome(result, errors, log_path, home: Path, key: str, preview: bool) -> B
                 outcome.rows_quarantined = meta["rows_quarantined"].value
                 outcome.deliveries_rejected = meta["deliveries_rejected"].value
     with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
-        count, total = con.execute(
-            "select count(*), coalesce(sum(current_charges), 0) "
-            f"from {'marts' if preview else 'ledger'}.invoices where cycle_date = ?",
-            [date.fromisoformat(key)],
-        ).fetchall()[0]
+        if preview:  # the drafts' totals per currency, as the anomaly gate saw them
+            totals = con.execute(PREVIEW_TOTALS).fetchall()
+        else:
+            totals = con.execute(CLOSED_TOTALS, [date.fromisoformat(key)]).fetchall()
         (outcome.quarantine_total,) = con.execute(
             "select count(*) from ingest.quarantine"
         ).fetchall()[0]
-    outcome.accounts_billed, outcome.invoice_total = count, total
+    outcome.accounts_billed = sum(invoices for _, invoices, _ in totals)
+    outcome.invoice_totals = {currency: Decimal(charges) for currency, _, charges in totals}
     if not preview:
         outcome.exports_dir = home / "exports" / key
         outcome.statements_dir = home / "statements" / key

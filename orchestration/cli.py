@@ -365,7 +365,8 @@ def _collections_summary(result) -> int:
 def _bill_run_summary(result) -> int:
     print(f"\n{result.title} done")
     print(f"  accounts billed:     {result.accounts_billed:,}")
-    print(f"  invoice total:       {result.invoice_total:,} (current charges)")
+    totals = ", ".join(f"{total:,} {currency}" for currency, total in result.invoice_totals.items())
+    print(f"  invoice total:       {totals or 0} (current charges)")
     print(
         f"  rows quarantined:    {result.rows_quarantined:,} in this run's deliveries "
         f"({result.quarantine_total:,} in all, table ingest.quarantine)"

@@ -106,18 +106,13 @@ def statements(
     return MaterializeResult(metadata=metadata)
 
 
+# What the cycle issued, per currency, with its credit notes and quarantined rows
+# (the dbt view outputs.cycle_summary).
+SUMMARY = {"cycle_summary": ("outputs", "cycle_summary")}
 SUMMARY_SQL = """
-select currency, count(*), min(invoice_no), max(invoice_no), sum(current_charges),
-       sum(amount_due)
-from ledger.invoices where cycle_date = $cycle group by currency order by currency
-"""
-OTHER_COUNTS_SQL = """
-select
-    (select count(distinct credit_note_no) from ledger.credit_notes where cycle_date = $cycle),
-    (select count(*) from ingest.quarantine as q
-     inner join ledger.closed_deliveries as c
-         on q.feed = c.feed and q.delivery_id = c.delivery_id
-     where c.cycle_date = $cycle)
+select currency, invoices, first_invoice_no, last_invoice_no, current_charges, amount_due,
+       credit_notes, rows_quarantined
+from outputs.cycle_summary where cycle_date = $cycle order by currency
 """
 
 
@@ -131,10 +126,11 @@ def bill_run_summary(context: AssetExecutionContext, cablebill: CablebillHome) -
     """The last step of a bill run: what the closed cycle issued, in one table, with
     links to its exports, its Data Docs and a sample statement."""
     cycle = context.partition_key
-    params = {"cycle": date.fromisoformat(cycle)}
+    build_missing(cablebill, SUMMARY)
     with cablebill.read_warehouse() as con:
-        issued = con.execute(SUMMARY_SQL, params).fetchall()
-        credit_notes, quarantined = con.execute(OTHER_COUNTS_SQL, params).fetchone()
+        rows = con.execute(SUMMARY_SQL, {"cycle": date.fromisoformat(cycle)}).fetchall()
+    issued = [row[:6] for row in rows if row[0] is not None]
+    credit_notes, quarantined = rows[0][6:] if rows else (0, 0)
     table = [
         "| currency | invoices | numbers | current charges | amount due |",
         "|---|--:|---|--:|--:|",

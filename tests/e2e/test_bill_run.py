@@ -129,7 +129,7 @@ def test_a_preview_consumes_no_numbers_and_writes_no_exports(billed):
     preview = billed.preview
     assert preview.returncode == 0, preview.stdout + preview.stderr
     assert "preview 2026-11-01 done" in preview.stdout
-    assert "invoice total:       34,380.00" in preview.stdout
+    assert "invoice total:       34,380.00 KRW" in preview.stdout
     assert not billed.exported_by_preview
     assert billed.ledger_after_preview == 0
     assert billed.first.returncode == 0
@@ -141,7 +141,7 @@ def test_a_bill_run_matches_the_hand_computed_bills(billed):
     first, home = billed.first, billed.home
     assert first.returncode == 0, first.stdout + first.stderr
     assert "accounts billed:     2" in first.stdout
-    assert "invoice total:       34,380.00" in first.stdout
+    assert "invoice total:       34,380.00 KRW" in first.stdout
 
     exports = home / "exports" / "2026-11-01"
     invoices = {r["account_id"]: r for r in read_csv(exports / "invoices.csv")}

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -35,14 +37,29 @@ LINE_COLUMNS = ("line_type", "product_code", "amount", "discounts_line_no")
 
 
 @pytest.fixture(scope="module")
-def billed(tmp_path_factory) -> Path:
-    """Billed by the installed executable, as a program of its own."""
+def run(tmp_path_factory) -> tuple[Path, str]:
+    """Billed by the installed executable, as a program of its own: (home, stdout)."""
     home = tmp_path_factory.mktemp("golden")
     result = cablebill_process(
         "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", "2026-11-01", "--home", str(home)
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return home
+    return home, result.stdout
+
+
+@pytest.fixture(scope="module")
+def billed(run) -> Path:
+    return run[0]
+
+
+def test_the_summary_adds_up_charges_per_currency_never_across(run):
+    """G-accounts bill in won and one in dollars: the hand-computed charges, added up
+    per currency, are the summary's total."""
+    totals = defaultdict(Decimal)
+    for row in read_csv(GOLDEN / "expected_invoices.csv"):
+        totals[row["currency"]] += Decimal(row["current_charges"])
+    shown = ", ".join(f"{totals[c]:,.2f} {c}" for c in sorted(totals))
+    assert f"invoice total:       {shown} (current charges)" in run[1]
 
 
 def test_every_invoice_matches_the_hand_computed_totals(billed):
