@@ -54,9 +54,7 @@ def collections(
     out_dir = cablebill.collections_dir(day)
     with cablebill.read_warehouse() as con:
         written = write_daily_exports(con, as_of, out_dir)
-        notices = write_notices(
-            con, as_of, out_dir / "notices", cablebill.operator, settings["dunning_suspend_days"]
-        )
+        notices = write_notices(con, as_of, out_dir / "notices", cablebill.operator)
     for w in written:
         log.info("collections %s: %s: %d rows", day, w.name, w.rows)
     log.info("collections %s: %d notices", day, notices)

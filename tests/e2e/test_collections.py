@@ -244,6 +244,9 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     _payments(inbox, "2026-12-10", card_settlements=[_card("T-PART-2", "PART", 7520, "2026-12-10")])
     sent = _collect(inbox, home, "2026-12-23")
     assert _stages(sent) == {(a, "suspension_notice") for a in ("NEVER", "LATE", "BACK")}
+    # the notice names the day the suspend stage comes (it does, below: Dec 30)
+    html = (home / "collections/2026-12-23/notices/NEVER-suspension_notice.html").read_text()
+    assert "2026년 12월 30일까지 납부하지 않으시면 서비스가 정지됩니다." in html
     sent = _collect(inbox, home, "2026-12-29")
     assert sent["headend_commands"] == []
     sent = _collect(inbox, home, "2026-12-30")

@@ -1,0 +1,22 @@
+{#- The dunning notices, one per recorded dunning action (every stage of the
+    ladder sends a letter), with what the letter shows: the account's name,
+    language and currency, where to pay, and the day service is suspended (the
+    ladder's suspend stage: `dunning_suspend_days` after the oldest due date).
+    invoice_renderer/notices.py renders a day's. -#}
+{{ config(materialized='view') }}
+
+select
+    d.account_id,
+    d.as_of,
+    d.stage,
+    d.stage_order,
+    d.action,
+    d.oldest_due_date,
+    d.overdue_amount,
+    {{ shift_date('day', var('dunning_suspend_days'), 'd.oldest_due_date') }} as suspend_on,
+    a.name,
+    a.language,
+    a.currency,
+    a.virtual_account_no
+from {{ source('ledger', 'dunning_actions') }} as d
+inner join {{ ref('stg_cms__accounts') }} as a on d.account_id = a.account_id
