@@ -265,6 +265,7 @@ class Background:
         self._outcome = Outcome(False, error="the build did not run")
         self._thread = threading.Thread(target=self._relay, name="dbt-background")
         self._thread.start()
+        _background.append(self)
 
     def _relay(self) -> None:
         try:
@@ -275,6 +276,15 @@ class Background:
     def outcome(self) -> Outcome:
         self._thread.join()
         return self._outcome
+
+
+_background: list[Background] = []
+
+
+def drain() -> None:
+    """Wait for every background build to end (before the warehouse is let go)."""
+    while _background:
+        _background.pop().outcome()
 
 
 def stop() -> None:

@@ -56,6 +56,9 @@ class CablebillHome(ConfigurableResource):
             self._lock.enter_context(home_lock(self.home_dir, holder))
 
     def teardown_after_execution(self, context) -> None:
+        from orchestration import dbt_runner  # here: dbt_runner imports this module
+
+        dbt_runner.drain()  # a build the run started in the background ends first
         if self._lock is not None:
             self._lock.close()
             self._lock = None

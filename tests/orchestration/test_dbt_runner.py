@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 
+import duckdb
 import psutil
 
 from orchestration import dbt_runner
@@ -90,6 +91,16 @@ def test_a_background_build_and_a_streamed_one_take_turns(tmp_path, monkeypatch)
     background = dbt_runner.Background(["seed", "--select", "currencies"])
     *_, streamed = dbt_runner.stream(["seed", "--select", "tax_rates"])
     assert background.outcome().success and streamed.success
+
+
+def test_drain_returns_once_background_builds_let_the_warehouse_go(tmp_path, monkeypatch):
+    """A run's end waits for them (CablebillHome's teardown) before the home is free."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv(dbt_runner.WAREHOUSE_ENV, str(warehouse))
+    dbt_runner.Background(["seed", "--select", "currencies"])
+    dbt_runner.drain()
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select count(*) from settings.currencies").fetchall()[0][0] > 0
 
 
 # A caller that starts a long build (every unit test), says so once the first result
