@@ -50,7 +50,21 @@ class CablebillTranslator(DagsterDbtTranslator):
     billing group, and models tagged after_close follow the close in their layer's
     group."""
 
+    def __init__(self):
+        super().__init__()
+        self._specs: dict[str, AssetSpec] = {}
+        self._specs_of = None  # the manifest the specs are of
+
     def get_asset_spec(self, manifest, unique_id, project) -> AssetSpec:
+        """Each node's spec once per manifest: dagster-dbt asks about 2,900 times while
+        the definitions load, and a node's spec names its parents' keys."""
+        if self._specs_of is not manifest:
+            self._specs, self._specs_of = {}, manifest
+        if unique_id not in self._specs:
+            self._specs[unique_id] = self._spec(manifest, unique_id, project)
+        return self._specs[unique_id]
+
+    def _spec(self, manifest, unique_id, project) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         if unique_id.startswith("source."):
             props = manifest["sources"][unique_id]
