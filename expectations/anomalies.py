@@ -50,7 +50,7 @@ def validate_bill_jumps(
         con,
         JUMPS_SQL,
         {},
-        [Expectation.between(column="growth", max_value=settings["bill_jump_factor"])],
+        [Expectation.between(column="jumped", max_value=0)],
         id_columns=("account_id", "previous_charges", "current_charges"),
         docs_dir=docs_dir,
     )
