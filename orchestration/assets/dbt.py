@@ -46,9 +46,9 @@ CLOSED = AssetKey(["ledger", "close"])
 class CablebillTranslator(DagsterDbtTranslator):
     """Sources keep the keys of the assets that write them (`raw/accounts`,
     `ledger/invoices`); a model depends on the assets it reads through internal
-    models; seeds are the settings group, the drafts' marts and the snapshot the
-    billing group, and models tagged after_close follow the close in their layer's
-    group."""
+    models; seeds are the settings group, the drafts' marts and the subscription
+    history the billing group, and models tagged after_close follow the close in
+    their layer's group."""
 
     def __init__(self):
         super().__init__()

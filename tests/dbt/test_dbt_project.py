@@ -25,7 +25,7 @@ READ = (
     "collections",
     "ledger",
     "settings",
-    "snapshots",
+    "history",
 )
 
 
@@ -61,7 +61,7 @@ def test_dbt_build_with_unit_tests_passes_on_an_empty_warehouse(built):
 
 def test_every_column_people_read_is_described(built):
     """`dbt docs` is the data dictionary: every table of the marts, the ledger, the
-    journal and reports, collections, settings and snapshots, and each of its columns,
+    journal and reports, collections, settings and history, and each of its columns,
     has a description."""
     warehouse, target, result = built
     assert result.returncode == 0, result.stdout[-5000:]

@@ -114,9 +114,12 @@ previous_versions as (
         subscription_id,
         end_date as previous_end_date,
         start_date as previous_start_date,
-        row_number() over (partition by subscription_id order by dbt_valid_from desc) as recency
-    from {{ ref('cms_subscriptions_history') }}
-    where dbt_valid_to is not null
+        row_number() over (partition by subscription_id order by version desc) as recency
+    from {{ ref('cms_subscriptions_history') }} as versions
+    where version < (
+        select max(later.version) from {{ ref('cms_subscriptions_history') }} as later
+        where later.subscription_id = versions.subscription_id
+    )
 
 ),
 
