@@ -8,6 +8,10 @@
     contracts, so that a new warehouse builds; older warehouses are brought up to
     date. -#}
 {% macro create_ledger_tables() %}
+    {{- return(adapter.dispatch('create_ledger_tables', 'cablebill')()) }}
+{% endmacro %}
+
+{% macro default__create_ledger_tables() %}
     {%- set marked = execute and adapter.get_relation(
         database=target.database, schema='ledger', identifier='closed_cycles') %}
     create schema if not exists ledger;
@@ -25,10 +29,25 @@
     {%- endif %}
 {% endmacro %}
 
+{#- On Spark, one statement at a time; the warehouse is new with this target (no
+    older layout to bring up to date), and the feeds' landed tables are registered
+    first (register_landed_tables). -#}
+{% macro spark__create_ledger_tables() %}
+    {%- if execute %}
+    {%- do register_landed_tables() %}
+    {%- do run_query('create schema if not exists ledger') %}
+    {%- for statement in create_recorded_tables().split(';') if statement.strip() %}
+    {%- do run_query(statement) %}
+    {%- endfor %}
+    {%- endif %}
+{% endmacro %}
+
 {#- The tables of the ledger models (models/ledger), empty, from their contracts:
     billing reads them before any close or collections run has built them. -#}
 {% macro create_recorded_tables() %}
     {%- if not execute %}{{ return('') }}{% endif %}
+    {#- spark: Parquet tables, whose NOT NULL the contracts' tests check instead #}
+    {%- set not_null = target.type != 'spark' %}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and node.schema == 'ledger' %}
     {%- set relation = api.Relation.create(
@@ -38,10 +57,10 @@
     create table if not exists {{ relation }} (
         {%- for column in node.columns.values() %}
         {{ column.name }} {{ column.data_type }}
-        {%- if column.constraints | selectattr('type', 'equalto', 'not_null') | list %} not null{% endif %}
+        {%- if not_null and column.constraints | selectattr('type', 'equalto', 'not_null') | list %} not null{% endif %}
         {{- "," if not loop.last }}
         {%- endfor %}
-    );
+    ){{ ' using parquet' if target.type == 'spark' }};
     {%- endfor %}
 {%- endmacro %}
 

@@ -22,8 +22,7 @@ required_entries as (
 
     select distinct
         promotions.promo_code,
-        trim({{ dbt.split_part('promotions.requires', "';'", 'parts.generated_number') }})
-            as entry
+        trim(split_part(promotions.requires, ';', parts.generated_number)) as entry
     from promotions
     cross join ({{ dbt.generate_series(20) }}) as parts
     where

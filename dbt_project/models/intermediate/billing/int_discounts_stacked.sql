@@ -5,9 +5,7 @@
     scaled by N (days in the period): a day's share of C is C, of an amount V is V.
     The stack is computed once per segment (its days are alike) and counts `days`
     times. Each discount's period total is then sum / N, rounded half up once. -#}
-with recursive
-
-active as (
+with active as (
 
     select
         discounts.*,
@@ -26,36 +24,9 @@ active as (
 
 ),
 
-stack (
-    line_key, service_date, days, stack_position, discount_key, left_scaled, discount_scaled
-) as (
+stack as (
 
-    select distinct
-        line_key,
-        service_date,
-        days,
-        0,
-        cast(null as {{ dbt.type_string() }}),
-        cast(full_charge_minor as decimal(38, 12)),
-        cast(0 as decimal(38, 12))
-    from active
-
-    union all
-
-    select
-        stack.line_key,
-        stack.service_date,
-        stack.days,
-        active.stack_position,
-        active.discount_key,
-        cast(stack.left_scaled - {{ stacked_discount('stack', 'active') }} as decimal(38, 12)),
-        {{ stacked_discount('stack', 'active') }}
-    from stack
-    inner join active
-        on
-            stack.line_key = active.line_key
-            and stack.service_date = active.service_date
-            and active.stack_position = stack.stack_position + 1
+    {{ discount_stack('active') }}
 
 )
 
@@ -65,5 +36,4 @@ select
     sum(days) as discounted_days,
     sum(discount_scaled * days) as discount_scaled
 from stack
-where stack_position > 0
 group by line_key, discount_key

@@ -1,8 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='cycle_date',
+        **cycle_drafts_config()
     )
 }}
 

@@ -1,9 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='cycle_date',
         on_schema_change='fail',
+        **cycle_drafts_config()
     )
 }}
 

@@ -13,7 +13,7 @@ with feeds as (
         {%- endif %}
     {%- endfor %}
     {%- if not feeds %}
-    select cast(null as varchar) as feed where false
+    select cast(null as {{ dbt.type_string() }}) as feed where false
     {%- endif %}
 ),
 

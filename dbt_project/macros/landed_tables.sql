@@ -1,0 +1,17 @@
+{#- Spark: the connectors land each feed entity, and their ingest ledger, as Parquet
+    under CABLEBILL_LAKE (<lake>/<schema>/<table>/, orchestration/lake.py); each dbt
+    source of schemas raw and ingest is registered as a table over its folder, and
+    refreshed, so that a run reads what was landed before it. DuckDB reads the
+    connectors' own tables in the warehouse and needs none of this. -#}
+{% macro register_landed_tables() %}
+    {%- set lake = env_var('CABLEBILL_LAKE', 'lake') %}
+    {%- for source in graph.sources.values() | sort(attribute='unique_id')
+        if source.schema in ('raw', 'ingest') %}
+    {%- set relation = api.Relation.create(schema=source.schema, identifier=source.identifier) %}
+    {%- do run_query('create schema if not exists ' ~ relation.schema) %}
+    {%- do run_query(
+        'create table if not exists ' ~ relation ~ ' using parquet location '
+        ~ sql_string(lake ~ '/' ~ source.schema ~ '/' ~ source.identifier)) %}
+    {%- do run_query('refresh table ' ~ relation) %}
+    {%- endfor %}
+{% endmacro %}
