@@ -9,10 +9,10 @@ DEMO_CYCLE ?= 2026-11-01
 # the day after the demo bills fall due: reminders, headend commands, revenue assurance
 DEMO_COLLECT_DAY ?= 2026-11-24
 DEMO_ACCOUNTS ?= 5000
-# Debian packages: a Hangul font for PDF statements; for the tests, poppler to check
-# PDFs, Chromium for the UI test (Playwright drives it; it never downloads a browser)
-# and PostgreSQL for the production instance's test.
-RUNTIME_DEBS := fonts-nanum
+# Debian packages: a Hangul font for PDF statements, Java for the Spark target; for the
+# tests, poppler to check PDFs, Chromium for the UI test (Playwright drives it; it
+# never downloads a browser) and PostgreSQL for the production instance's test.
+RUNTIME_DEBS := fonts-nanum openjdk-17-jre-headless
 TEST_DEBS := poppler-utils chromium postgresql
 
 .PHONY: install debs test-debs parse demo test test-fast lint ui docs bench bench-statements clean

@@ -16,11 +16,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from expectations import validator
 from orchestration import collector, dbt_runner
-from orchestration.settings import warehouse_path
+from orchestration.settings import engine_environment, read_warehouse, warehouse_path
 
 # Gate metadata holding the rows each event entity holds in suspense.
 SUSPENSE_PREFIX = "feed_suspense/"
@@ -115,6 +113,7 @@ def configure_environment(home: Path, inbox: Path) -> None:
     os.environ["CABLEBILL_HOME"] = str(home.resolve())
     os.environ["CABLEBILL_INBOX"] = str(inbox.resolve())
     os.environ["CABLEBILL_WAREHOUSE"] = str(warehouse_path(home.resolve()))
+    os.environ.update(engine_environment(home))
     if "DAGSTER_HOME" not in os.environ:
         dagster_home = home.resolve() / "dagster"
         dagster_home.mkdir(exist_ok=True)
@@ -356,7 +355,7 @@ def _outcome(result, errors, log_path, home: Path, key: str, preview: bool) -> B
                 meta = materialization.metadata
                 outcome.rows_quarantined = meta["rows_quarantined"].value
                 outcome.deliveries_rejected = meta["deliveries_rejected"].value
-    with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
+    with read_warehouse(home) as con:
         if preview:  # the drafts' totals per currency, as the anomaly gate saw them
             totals = con.execute(PREVIEW_TOTALS).fetchall()
         else:

@@ -8,6 +8,7 @@ import atexit
 import gc
 import json
 import logging
+import os
 import sys
 import tempfile
 from datetime import date
@@ -19,9 +20,11 @@ from orchestration.business_calendar import write_seed
 from orchestration.home_lock import HomeInUse, home_lock
 from orchestration.settings import (
     DBT_PROJECT_DIR,
+    DBT_TARGETS,
     OVERRIDABLE_GATES,
     CablebillHome,
     billing_settings,
+    home_target,
     parse_gate_overrides,
     parse_overrides,
     warehouse_path,
@@ -128,6 +131,12 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="folder for the warehouse, exports, statements and quarantine",
     )
+    run.add_argument(
+        "--target",
+        choices=DBT_TARGETS,
+        help="the engine dbt builds on: duckdb (embedded, the default) or spark "
+        "(docs/scale-out.md); a home keeps the engine of its first run",
+    )
 
     collect = sub.add_parser(
         "collect",
@@ -141,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     collect.add_argument("--home", type=Path, required=True)
     collect.add_argument(
         "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE"
+    )
+    collect.add_argument(
+        "--target",
+        choices=DBT_TARGETS,
+        help="the engine dbt builds on: duckdb (embedded, the default) or spark "
+        "(docs/scale-out.md); a home keeps the engine of its first run",
     )
 
     dismiss = sub.add_parser(
@@ -216,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides = parse_gate_overrides(
             getattr(args, "overrides", []), getattr(args, "reason", None)
         )
+        os.environ["CABLEBILL_TARGET"] = home_target(args.home, args.target)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

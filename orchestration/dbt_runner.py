@@ -27,9 +27,10 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from orchestration import collector
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, dbt_target
 
 # The events that report a node's result; dagster-dbt turns them into asset events.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -40,32 +41,47 @@ BUILD_FLAGS = ("--no-write-json", "--log-level-file", "none")
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # What the manifest is parsed from.
-_SOURCES = ("models", "macros", "seeds", "snapshots", "tests", "dbt_project.yml", "profiles.yml")
+_SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
 TARGET = DBT_PROJECT_DIR / "target"
 WAREHOUSE_ENV = "CABLEBILL_WAREHOUSE"
 PARSE_WAREHOUSE = TARGET / "warehouse.duckdb"
+# What the Spark target's profile reads from the environment (a home's folders).
+SPARK_ENV = ("CABLEBILL_SPARK_WAREHOUSE", "CABLEBILL_LAKE", "CABLEBILL_SPARK_LOG_CONFIG")
 
 _lock = threading.Lock()
-_manifest = None
+_manifests: dict[str, object] = {}
 
 
-def project_args() -> list[str]:
-    """The project, and what every invocation sets: no usage statistics sent, no colours
-    in the run's log."""
+def target_path(name: str) -> Path:
+    """Where a target's parse is kept: target/ for DuckDB (Dagster's definitions read
+    its manifest whatever the target), target/<name>/ for another; each keeps its
+    partial parse."""
+    return TARGET if name == "duckdb" else TARGET / name
+
+
+def project_args(name: str | None = None) -> list[str]:
+    """The project and target, and what every invocation sets: no usage statistics
+    sent, no colours in the run's log."""
+    name = name or dbt_target()
     return [
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
         str(DBT_PROJECT_DIR),
+        "--target",
+        name,
+        "--target-path",
+        str(target_path(name)),
         "--no-send-anonymous-usage-stats",
         "--no-use-colors",
     ]
 
 
-def is_stale() -> bool:
-    """True when target/manifest.json is missing or older than any file of the project."""
-    written = TARGET / "manifest.json"
+def is_stale(name: str = "duckdb") -> bool:
+    """True when the target's manifest.json is missing or older than any file of the
+    project."""
+    written = target_path(name) / "manifest.json"
     if not written.exists():
         return True
     built = written.stat().st_mtime
@@ -77,38 +93,43 @@ def is_stale() -> bool:
     return False
 
 
-def manifest():
-    """The parsed project, parsed on first use in this process; target/manifest.json,
-    which Dagster reads when the definitions load, is rewritten when it is stale."""
-    global _manifest
+def manifest(name: str | None = None):
+    """The project parsed for target `name` (this process's by default), parsed on first
+    use in this process; its manifest.json (target/manifest.json, which Dagster reads
+    when the definitions load, for DuckDB) is rewritten when it is stale."""
+    name = name or dbt_target()
     with _lock:
-        if _manifest is None:
+        if name not in _manifests:
             from dbt.cli.main import dbtRunner
 
-            write = [] if is_stale() else ["--no-write-json"]
+            write = [] if is_stale(name) else ["--no-write-json"]
             with parse_profile():
-                result = dbtRunner().invoke(["parse", "--quiet", *write, *project_args()])
+                result = dbtRunner().invoke(["parse", "--quiet", *write, *project_args(name)])
             if not result.success:
                 raise RuntimeError(f"dbt parse failed: {result.exception}")
-            _manifest = result.result
-        return _manifest
+            _manifests[name] = result.result
+        return _manifests[name]
 
 
 @contextlib.contextmanager
 def parse_profile():
     """Parse with the same profile whatever the home: dbt re-parses the whole project
-    when the profile differs from the last parse's, and the warehouse path is part of
-    it. The database name nodes are parsed with is the file's stem, `warehouse` in
+    when the profile differs from the last parse's, and the warehouse's paths are part
+    of it. The database name nodes are parsed with is the file's stem, `warehouse` in
     every home."""
-    saved = os.environ.get(WAREHOUSE_ENV)
-    os.environ[WAREHOUSE_ENV] = str(PARSE_WAREHOUSE)
+    fixed = {WAREHOUSE_ENV: str(PARSE_WAREHOUSE)} | {
+        variable: str(TARGET / "spark" / variable.lower()) for variable in SPARK_ENV
+    }
+    saved = {variable: os.environ.get(variable) for variable in fixed}
+    os.environ.update(fixed)
     try:
         yield
     finally:
-        if saved is None:
-            del os.environ[WAREHOUSE_ENV]
-        else:
-            os.environ[WAREHOUSE_ENV] = saved
+        for variable, value in saved.items():
+            if value is None:
+                del os.environ[variable]
+            else:
+                os.environ[variable] = value
 
 
 @dataclass
@@ -177,6 +198,10 @@ def start() -> None:
         if _server is not None and _server.owner == os.getpid() and _server.process.is_alive():
             return
         if is_stale():
+            manifest("duckdb")
+        if _manifests:
+            # dbt's static parser hangs in a fork of a process that has used it: the
+            # build's target is parsed here too
             manifest()
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()

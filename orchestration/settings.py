@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,7 @@ import yaml
 from dagster import Config, ConfigurableResource, EnvVar
 from pydantic import PrivateAttr
 
+from connectors import lake
 from connectors.ingest import IngestReport, ingest_inbox
 from connectors.validate import Rules
 from connectors.warehouse import memory_limit
@@ -24,6 +26,8 @@ from invoice_renderer.etax import Supplier
 from orchestration.home_lock import home_lock
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# The profile's targets (dbt_project/profiles.yml).
+DBT_TARGETS = ("duckdb", "spark")
 # The gates that may be overridden: anomalies a person can review and accept.
 OVERRIDABLE_GATES = ("cycle_totals", "bill_jumps")
 # Vars each run sets itself: the cycle or the day it is for.
@@ -49,6 +53,7 @@ class CablebillHome(ConfigurableResource):
     _lock: contextlib.ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context) -> None:
+        os.environ.update(engine_environment(self.home_dir))
         run = context.run
         if run is not None:
             self._lock = contextlib.ExitStack()
@@ -76,15 +81,22 @@ class CablebillHome(ConfigurableResource):
         and a run's overrides, the operator's time zone among them) say, in the
         currencies the platform bills in."""
         rules = Rules(settings["max_text_length"], billed_currencies())
-        return ingest_inbox(
+        report = ingest_inbox(
             Path(self.inbox), self.warehouse, self.home_dir, settings["operator_timezone"], rules
         )
+        if self.on_spark:
+            with duckdb.connect(str(self.warehouse), read_only=True) as con:
+                lake.publish(con, lake_path(self.home_dir))
+        return report
+
+    @property
+    def on_spark(self) -> bool:
+        """Whether dbt builds this home's tables on Spark (docs/scale-out.md)."""
+        return dbt_target() == "spark"
 
     def read_warehouse(self) -> duckdb.DuckDBPyConnection:
         """A read-only connection, for steps that only read the marts."""
-        return duckdb.connect(
-            str(self.warehouse), read_only=True, config={"memory_limit": memory_limit()}
-        )
+        return read_warehouse(self.home_dir)
 
     def exports_dir(self, cycle: str) -> Path:
         return self.home_dir / "exports" / cycle
@@ -112,6 +124,67 @@ class CablebillHome(ConfigurableResource):
 
 def warehouse_path(home: Path) -> Path:
     return home / "warehouse.duckdb"
+
+
+def read_warehouse(home: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the tables of `home` (on Spark, DuckDB over the
+    Parquet files it wrote: orchestration/spark_tables.py)."""
+    if dbt_target() == "spark":
+        from orchestration import spark_tables
+
+        return spark_tables.connect(spark_warehouse_path(home), lake_path(home))
+    return duckdb.connect(
+        str(warehouse_path(home)), read_only=True, config={"memory_limit": memory_limit()}
+    )
+
+
+def spark_warehouse_path(home: Path) -> Path:
+    """Where Spark keeps a home's tables and their catalog (the Spark target)."""
+    return home / "spark-warehouse"
+
+
+def lake_path(home: Path) -> Path:
+    """Where a home's landed feeds are published as Parquet (the Spark target)."""
+    return home / "lake"
+
+
+def dbt_target() -> str:
+    """The dbt target of this deployment: duckdb (the default) or spark
+    (CABLEBILL_TARGET)."""
+    name = os.environ.get("CABLEBILL_TARGET", "duckdb")
+    if name not in DBT_TARGETS:
+        raise ValueError(f"CABLEBILL_TARGET={name}: the targets are {', '.join(DBT_TARGETS)}")
+    return name
+
+
+def home_target(home: Path, requested: str | None) -> str:
+    """The dbt target of `home`: the one its first run used (kept in `<home>/target`;
+    a home from before that file bills on DuckDB), else `requested`, else duckdb.
+    ValueError when `requested` is another: the ledger of a home lives in one engine."""
+    marker = home / "target"
+    kept = marker.read_text("utf-8").strip() if marker.exists() else None
+    if kept is None and warehouse_path(home).exists():
+        kept = "duckdb"
+    if kept and requested and requested != kept:
+        raise ValueError(
+            f"home {home} bills on {kept}; it cannot switch to {requested} (its ledger "
+            f"is in {kept}): use another home"
+        )
+    chosen = kept or requested or "duckdb"
+    if not kept:
+        home.mkdir(parents=True, exist_ok=True)
+        marker.write_text(chosen + "\n", "utf-8")
+    return chosen
+
+
+def engine_environment(home: Path) -> dict[str, str]:
+    """What dbt's Spark profile reads of a home (profiles.yml): its folders, and
+    Spark's log settings."""
+    return {
+        "CABLEBILL_SPARK_WAREHOUSE": str(spark_warehouse_path(home.resolve())),
+        "CABLEBILL_LAKE": str(lake_path(home.resolve())),
+        "CABLEBILL_SPARK_LOG_CONFIG": str(DBT_PROJECT_DIR / "spark" / "log4j2.properties"),
+    }
 
 
 def home_from_env() -> CablebillHome:

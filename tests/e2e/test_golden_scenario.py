@@ -17,7 +17,7 @@ import pytest
 
 from invoice_renderer import parallel, statements
 from orchestration.settings import CablebillHome
-from tests.e2e import cablebill_process, read_csv
+from tests.e2e import read_csv
 
 pytestmark = pytest.mark.slow
 
@@ -37,14 +37,9 @@ LINE_COLUMNS = ("line_type", "product_code", "amount", "discounts_line_no")
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory) -> tuple[Path, str]:
+def run(golden_run) -> tuple[Path, str]:
     """Billed by the installed executable, as a program of its own: (home, stdout)."""
-    home = tmp_path_factory.mktemp("golden")
-    result = cablebill_process(
-        "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", "2026-11-01", "--home", str(home)
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return home, result.stdout
+    return golden_run
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
     language and currency, where to pay, and the day service is suspended (the
     ladder's suspend stage: `dunning_suspend_days` after the oldest due date).
     invoice_renderer/notices.py renders a day's. -#}
-{{ config(materialized='view') }}
+{{ config(materialized=('table' if target.type == 'spark' else 'view')) }}
 
 select
     d.account_id,

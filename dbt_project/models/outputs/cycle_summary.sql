@@ -2,7 +2,7 @@
     (Dagster's bill_run_summary, the CLI's summary). The cycle's credit notes and
     quarantined rows are on each of its currencies' rows (on one row without a
     currency when it issued no invoice). -#}
-{{ config(materialized='view', tags=['internal']) }}
+{{ config(materialized=('table' if target.type == 'spark' else 'view'), tags=['internal']) }}
 
 with issued as (
     select

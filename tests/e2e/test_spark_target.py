@@ -1,0 +1,73 @@
+"""The Spark target: the same bill run on Apache Spark (dbt-spark, session method)
+writes the same bytes as on DuckDB.
+
+One run, the golden scenario, against the session's DuckDB run of it: every export
+(CSV, Parquet, e-tax XML, finance reports) and every HTML statement. (PDFs are left
+out of the Spark run; they are rendered from the same HTML.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e import cablebill_process
+from tests.e2e.conftest import GOLDEN
+
+pytestmark = pytest.mark.slow
+
+CYCLE = "2026-11-01"
+
+
+def _files(folder: Path, pattern: str) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob(pattern))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def spark_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("spark")
+    result = cablebill_process(
+        "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", CYCLE, "--home", str(home),
+        "--no-pdf", "--target", "spark",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return home
+
+
+def test_the_golden_scenario_billed_on_spark_exports_the_same_bytes(spark_home, golden_run):
+    duckdb_home, _ = golden_run
+    on_spark = _files(spark_home / "exports" / CYCLE, "*")
+    on_duckdb = _files(duckdb_home / "exports" / CYCLE, "*")
+    assert sorted(on_spark) == sorted(on_duckdb)
+    assert {"invoices.csv", "journal_entries.parquet", "reports/trial_balance.csv"} <= set(on_spark)
+    assert [name for name in on_duckdb if on_spark[name] != on_duckdb[name]] == []
+
+
+def test_the_statements_billed_on_spark_are_those_of_duckdb(spark_home, golden_run):
+    duckdb_home, _ = golden_run
+    on_spark = _files(spark_home / "statements" / CYCLE, "*.html")
+    assert len(on_spark) > 20
+    assert on_spark == _files(duckdb_home / "statements" / CYCLE, "*.html")
+
+
+def test_the_tables_were_built_by_spark(spark_home):
+    """dbt wrote its tables as Parquet under the home's Spark warehouse; the DuckDB file
+    holds only what the connectors landed."""
+    invoices = spark_home / "spark-warehouse" / "marts.db" / "invoices"
+    assert list(invoices.glob(f"cycle_date={CYCLE}/*.parquet"))
+    assert (spark_home / "lake" / "raw" / "accounts" / "part-00000.parquet").is_file()
+    assert (spark_home / "target").read_text().strip() == "spark"
+
+
+def test_a_home_keeps_its_engine(spark_home):
+    result = cablebill_process(
+        "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", CYCLE, "--home", str(spark_home),
+        "--target", "duckdb",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "bills on spark; it cannot switch to duckdb" in result.stderr
