@@ -4,6 +4,11 @@
     supply + VAT + rounding and from its amount-due arithmetic, in integer minor
     units. All must be zero; built with the close, checked after every close. -#}
 {{ config(tags=['close']) }}
+{#- after the close models that write what it reads: on Spark it is a table, made
+    when it is built -#}
+-- depends_on: {{ ref('ledger_invoices') }}
+-- depends_on: {{ ref('ledger_invoice_lines') }}
+-- depends_on: {{ ref('ledger_credit_notes') }}
 
 with documents as (
     select invoice_no as document_no from {{ source('ledger', 'invoices') }}
