@@ -139,7 +139,8 @@ def test_a_revenue_jump_blocks_the_close_until_ops_accept_it_with_a_reason(inbox
         home,
         "2026-12-01",
         "BLOCKED by cycle_totals",
-        "charges_change_pct",
+        "charges_beyond_tolerance",
+        "'charges_change_pct':",
         "warning from bill_jumps",
         "'account_id': 'A1'",
     )
