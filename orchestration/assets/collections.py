@@ -3,7 +3,9 @@ payment retries, write-offs and usage alerts as of the day, record what is sent,
 write the day's exports and dunning notices.
 
 The day's models and their tests are built first; only when all pass are the
-ledger models (tag `recording`) built, which append what is sent, dated the day.
+ledger models (tag `recording`) built, which append what is sent, dated the day,
+and after them what reads what they recorded (tag `after_recording`: the day's
+exports and notices).
 Each appends what it has not recorded yet: running a day again sends nothing twice
 and finishes a run stopped half-way through recording, and a skipped day's actions
 go out with the next run. The day's exports list what was recorded that day.
@@ -25,6 +27,7 @@ log = logging.getLogger("cablebill.collections")
 
 DAILY = "tag:daily"
 RECORDING = "tag:recording"
+AFTER_RECORDING = "tag:after_recording"
 # The day's exports of what the ledger models recorded.
 RECORDED = ("dunning_actions", "headend_commands", "payment_retries", "write_offs", "usage_alerts")
 
@@ -42,8 +45,11 @@ def collections(
     log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
     dbt_vars = json.dumps(settings | {"as_of": day})
     for selection, what in (
-        (["--select", DAILY, "--exclude", RECORDING], "collections"),
-        (["--select", f"{DAILY},{RECORDING}"], "recording what collections send on"),
+        (["--select", DAILY, "--exclude", RECORDING, AFTER_RECORDING], "collections"),
+        (
+            ["--select", f"{DAILY},{RECORDING}", f"{DAILY},{AFTER_RECORDING}"],
+            "recording what collections send on",
+        ),
     ):
         *_, outcome = dbt_runner.stream(
             ["build", *selection, "--vars", dbt_vars, *dbt_runner.BUILD_FLAGS]

@@ -3,7 +3,11 @@
     language and currency, where to pay, and the day service is suspended (the
     ladder's suspend stage: `dunning_suspend_days` after the oldest due date).
     invoice_renderer/notices.py renders a day's. -#}
-{{ config(materialized=('table' if target.type == 'spark' else 'view')) }}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'view'),
+    tags=['after_recording'],
+) }}
+-- depends_on: {{ ref('ledger_dunning_actions') }}
 
 select
     d.account_id,

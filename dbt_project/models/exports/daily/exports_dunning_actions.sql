@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('ledger_dunning_actions') }}
 select
     account_id,
     as_of,

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('ledger_headend_commands') }}
 select
     command_id,
     account_id,

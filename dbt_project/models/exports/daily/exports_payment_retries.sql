@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('ledger_payment_retries') }}
 select
     retry_id,
     account_id,

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('ledger_usage_alerts') }}
 select
     account_id,
     period_start,

@@ -1,3 +1,4 @@
+-- depends_on: {{ ref('ledger_write_offs') }}
 select
     account_id,
     written_off_on,
