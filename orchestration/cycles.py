@@ -122,12 +122,13 @@ def closed_cycle(
     """The cycle's closed invoices with the ledger_integrity gate run again over the
     whole ledger (so an invoice edited since its close is still caught), or None when
     the cycle is open (closed_invoices). The gate's rows are a dbt view the close
-    builds; a warehouse closed by an older version has it built first."""
+    builds; a warehouse closed by an older version has it built first, and on Spark,
+    where it is a table, it is built again."""
     with home.read_warehouse() as con:
         closed = closed_invoices(con, cycle)
     if closed is None:
         return None
-    build_missing(home, LEDGER_DOCUMENTS)
+    build_missing(home, LEDGER_DOCUMENTS, refresh=True)
     count, first, last = closed
     with home.read_warehouse() as con:
         ledger = validate_ledger(con, docs_dir)

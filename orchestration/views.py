@@ -15,14 +15,19 @@ from orchestration import dbt_runner
 from orchestration.settings import CablebillHome
 
 
-def build_missing(home: CablebillHome, models: dict[str, tuple[str, str]]) -> list[str]:
+def build_missing(
+    home: CablebillHome, models: dict[str, tuple[str, str]], *, refresh: bool = False
+) -> list[str]:
     """Build those of `models` (name: (schema, relation)) that the home's warehouse
     lacks, with `dbt run`; returns their names. RuntimeError says why a build failed.
-    (A Spark warehouse is never older than its first run: nothing is missing.)"""
+    On Spark, where they are tables made when built (and a warehouse is never older
+    than its first run), none is missing; with `refresh` all are built again, so
+    that they show the warehouse as it is now."""
     if home.on_spark:
-        return []
-    with home.read_warehouse() as con:
-        missing = [name for name, relation in models.items() if not exists(con, *relation)]
+        missing = list(models) if refresh else []
+    else:
+        with home.read_warehouse() as con:
+            missing = [name for name, relation in models.items() if not exists(con, *relation)]
     if missing:
         *_, outcome = dbt_runner.stream(["run", "--select", *missing, *dbt_runner.BUILD_FLAGS])
         if not outcome.success:

@@ -64,6 +64,18 @@ def test_the_tables_were_built_by_spark(spark_home):
     assert (spark_home / "target").read_text().strip() == "spark"
 
 
+def test_a_closed_cycle_run_again_on_spark_checks_its_ledger_and_bills_nothing(spark_home):
+    exports = _files(spark_home / "exports" / CYCLE, "*")
+    result = cablebill_process(
+        "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", CYCLE, "--home", str(spark_home),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert f"cycle {CYCLE} is already closed (" in result.stdout
+    assert "Its ledger was checked again: ledger_documents: passed on" in result.stdout
+    assert "passed on 0 rows" not in result.stdout  # the gate's table is the ledger's now
+    assert _files(spark_home / "exports" / CYCLE, "*") == exports
+
+
 def test_a_home_keeps_its_engine(spark_home):
     result = cablebill_process(
         "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", CYCLE, "--home", str(spark_home),
