@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import io
+import json
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.process
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration import collector
-from orchestration.settings import DBT_PROJECT_DIR, dbt_target
+from orchestration.settings import DBT_PROJECT_DIR, dbt_target, engine_environment
 
 # The events that report a node's result; dagster-dbt turns them into asset events.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -46,8 +48,6 @@ _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.y
 TARGET = DBT_PROJECT_DIR / "target"
 WAREHOUSE_ENV = "CABLEBILL_WAREHOUSE"
 PARSE_WAREHOUSE = TARGET / "warehouse.duckdb"
-# What the Spark target's profile reads from the environment (a home's folders).
-SPARK_ENV = ("CABLEBILL_SPARK_WAREHOUSE", "CABLEBILL_LAKE", "CABLEBILL_SPARK_LOG_CONFIG")
 
 _lock = threading.Lock()
 _manifests: dict[str, object] = {}
@@ -76,6 +76,14 @@ def project_args(name: str | None = None) -> list[str]:
         "--no-send-anonymous-usage-stats",
         "--no-use-colors",
     ]
+
+
+@functools.cache
+def manifest_nodes() -> tuple[dict, ...]:
+    """The models, seeds and tests of target/manifest.json (DuckDB's parse, which
+    Dagster's definitions read too), read once per process."""
+    manifest = json.loads((TARGET / "manifest.json").read_text("utf-8"))
+    return tuple(manifest["nodes"].values())
 
 
 def is_stale(name: str = "duckdb") -> bool:
@@ -117,9 +125,7 @@ def parse_profile():
     when the profile differs from the last parse's, and the warehouse's paths are part
     of it. The database name nodes are parsed with is the file's stem, `warehouse` in
     every home."""
-    fixed = {WAREHOUSE_ENV: str(PARSE_WAREHOUSE)} | {
-        variable: str(TARGET / "spark" / variable.lower()) for variable in SPARK_ENV
-    }
+    fixed = {WAREHOUSE_ENV: str(PARSE_WAREHOUSE)} | engine_environment(TARGET / "spark")
     saved = {variable: os.environ.get(variable) for variable in fixed}
     os.environ.update(fixed)
     try:

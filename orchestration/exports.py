@@ -12,8 +12,6 @@ keeps every value as it is.
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +27,7 @@ import pyarrow.parquet as pq
 
 from connectors.validate import q
 from expectations.exports import ExportedFile
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration import dbt_runner
 
 # The tags of the export models (models/exports): the cycle's files, its finance
 # reports, and the daily collections run's files.
@@ -75,12 +73,9 @@ def _export(node: dict) -> Export:
     )
 
 
-@functools.cache
-def _models() -> tuple[dict, ...]:
-    """The models of the parsed project (target/manifest.json, which the definitions
-    read too)."""
-    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text("utf-8"))
-    return tuple(node for node in manifest["nodes"].values() if node["resource_type"] == "model")
+def _models() -> list[dict]:
+    """The models of the parsed project."""
+    return [node for node in dbt_runner.manifest_nodes() if node["resource_type"] == "model"]
 
 
 def exports_tagged(tag: str) -> tuple[Export, ...]:

@@ -12,7 +12,6 @@ partitioned or ledger table) is an empty view of its contract's columns.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -20,9 +19,7 @@ import duckdb
 from connectors.lake import landed_tables
 from connectors.validate import q
 from connectors.warehouse import memory_limit
-from orchestration.settings import DBT_PROJECT_DIR
-
-MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+from orchestration import dbt_runner
 
 
 def connect(warehouse: Path, lake: Path) -> duckdb.DuckDBPyConnection:
@@ -57,8 +54,8 @@ def _literal(path: Path) -> str:
 
 
 def _dbt_tables() -> list[tuple[str, str, dict[str, str]]]:
-    """(schema, table, {column: type} where typed) of every model and seed."""
-    manifest = json.loads(MANIFEST.read_text("utf-8"))
+    """(schema, table, {column: type} where typed, from the project's contracts) of
+    every model and seed."""
     return [
         (
             node["schema"],
@@ -69,6 +66,6 @@ def _dbt_tables() -> list[tuple[str, str, dict[str, str]]]:
                 if column.get("data_type")
             },
         )
-        for node in manifest["nodes"].values()
+        for node in dbt_runner.manifest_nodes()
         if node["resource_type"] in ("model", "seed")
     ]
