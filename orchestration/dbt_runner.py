@@ -10,7 +10,8 @@ var() may therefore decide a node's config, refs or tests:
 `tests/orchestration/test_dbt_runner.py` parses with other vars and compares.
 
 Builds run in dbt's own process (`start`), forked early: it imports dbt and parses
-while this one loads Dagster, and each build is a process forked from it.
+while this one loads Dagster; on DuckDB each build is a process forked from it, on
+Spark the builds run in it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.y
 
 TARGET = DBT_PROJECT_DIR / "target"
 WAREHOUSE_ENV = "CABLEBILL_WAREHOUSE"
+TARGET_ENV = "CABLEBILL_TARGET"
+SPARK_ENVIRONMENT = ("CABLEBILL_SPARK_WAREHOUSE", "CABLEBILL_LAKE")
 PARSE_WAREHOUSE = TARGET / "warehouse.duckdb"
 
 _lock = threading.Lock()
@@ -179,6 +182,9 @@ class _Server:
     process: multiprocessing.process.BaseProcess
     connection: multiprocessing.connection.Connection
     owner: int = field(default_factory=os.getpid)
+    # the Spark session its builds started, by the home's folders (_session); Spark
+    # keeps the warehouse and catalog it started with for the life of the process
+    session: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -222,9 +228,13 @@ def start() -> None:
 
 
 def _serve(connection, parents_end) -> None:
-    """The dbt process: parse, then run each build asked for in a process forked from
-    this one (each starts from the parsed project and nothing else), until the process
-    that started it goes away (closes `parents_end`, of which this copy is closed).
+    """The dbt process: parse, then run each build asked for, until the process that
+    started it goes away (closes `parents_end`, of which this copy is closed).
+
+    On DuckDB each build is a process forked from this one (each starts from the parsed
+    project and nothing else). On Spark the builds run here, one after another: Spark's
+    session (its JVM, the catalog, the JIT's warm-up) lives as long as the process that
+    started it, and a bill run's four builds then start it once (docs/benchmarks.md).
 
     A Ctrl-C stops the build, not this process: it ends with the caller. A build whose
     caller went away (killed, or it closed the pipe) is stopped, so that no build goes
@@ -233,22 +243,59 @@ def _serve(connection, parents_end) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     manifest()
     collector.settle()  # every build is forked from here
-    context = multiprocessing.get_context("fork")
     while True:
         try:
             args, environment = connection.recv()
         except EOFError:
             return
-        build = context.Process(target=_build, args=(args, environment, connection), name="dbt")
-        build.start()
-        while build.is_alive():
-            build.join(0.2)
-            if build.is_alive() and connection.poll():  # the caller sends nothing meanwhile
-                build.terminate()
+        on_duckdb = environment.get(TARGET_ENV, "duckdb") == "duckdb"
+        code = (_build_in_fork if on_duckdb else _build_here)(args, environment, connection)
         try:
-            connection.send(_Exited(build.exitcode))
+            connection.send(_Exited(code))
         except OSError:  # the caller is gone
             return
+
+
+def _build_in_fork(args: list[str], environment: dict[str, str], connection) -> int:
+    """Run a build in a process forked from this one; stop it if its caller goes away."""
+    build = multiprocessing.get_context("fork").Process(
+        target=_build, args=(args, environment, connection), name="dbt"
+    )
+    build.start()
+    while build.is_alive():
+        build.join(0.2)
+        if build.is_alive() and connection.poll():  # the caller sends nothing meanwhile
+            build.terminate()
+    return build.exitcode
+
+
+def _build_here(args: list[str], environment: dict[str, str], connection) -> int:
+    """Run a build in this process; if its caller goes away, end this process (Spark's
+    JVM ends with it: it stops when its parent's pipe closes)."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            if connection.poll():  # the caller sends nothing meanwhile
+                os._exit(1)
+
+    watcher = threading.Thread(target=watch, name="dbt-caller", daemon=True)
+    watcher.start()
+    try:
+        _build(args, environment, connection)
+    finally:
+        done.set()
+        watcher.join()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return 0
+
+
+def _session() -> tuple | None:
+    """What a build's Spark session is started with (the home's folders), None on
+    DuckDB."""
+    if dbt_target() == "duckdb":
+        return None
+    return tuple(os.environ.get(name) for name in SPARK_ENVIRONMENT)
 
 
 def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
@@ -263,6 +310,11 @@ def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
     """
     with _stream_lock:
         start()
+        session = _session()
+        if _server.session not in (None, session):  # another home's Spark session
+            stop()
+            start()
+        _server.session = session or _server.session
         connection = _server.connection
         connection.send((list(args), dict(os.environ)))
         outcome = item = None
