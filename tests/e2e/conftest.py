@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import cablebill_process
+from tests.e2e import cablebill_process, three_cycles
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 
@@ -21,3 +21,10 @@ def golden_run(tmp_path_factory) -> tuple[Path, str]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return home, result.stdout
+
+
+@pytest.fixture(scope="session")
+def three_cycle_run(tmp_path_factory) -> three_cycles.Played:
+    """The three-cycle scenario (tests/e2e/three_cycles.py) played on DuckDB. Read
+    only: a test that runs more copies the home."""
+    return three_cycles.play(tmp_path_factory.mktemp("three_cycles"))

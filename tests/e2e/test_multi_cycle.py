@@ -36,145 +36,17 @@ AR roll-forward (posting dates): 2026-11 invoiced 34,380, paid 27,200 -> 7,180;
 
 from __future__ import annotations
 
-import hashlib
+import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from tests.deliveries import product, quiet_extracts, usage_extract, write_delivery
-from tests.e2e import cablebill, read_csv
-from tests.e2e.test_bill_run import _inbox, cms_snapshot
+from tests.e2e import read_csv
+from tests.e2e.three_cycles import CYCLES, digest, run
 
 pytestmark = pytest.mark.slow
-
-CYCLES = ("2026-11-01", "2026-12-01", "2027-01-01")
-
-
-def _run(inbox: Path, home: Path, cycle: str, *flags: str):
-    result = cablebill("run", "--inbox", str(inbox), "--cycle", cycle, "--home", str(home), *flags)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
-def _digest(*folders: Path) -> str:
-    files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
-    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
-
-
-def _cms(inbox: Path, delivery_id: str, extracted_at: str, **changes) -> None:
-    """test_bill_run's CMS snapshot, with A1 renamed and a VOD product."""
-    vod = product("VOD", 0, product_type="vod", charge_type="usage", gl_revenue_account="410700")
-    files = cms_snapshot(extra_products=[vod], a1_name="김철수", **changes)
-    write_delivery(inbox, "cms", delivery_id, files, extracted_at=extracted_at)
-
-
-def _card(txn_id: str, amount: int, processed_at: str) -> dict:
-    return {
-        "txn_id": txn_id,
-        "account_id": "A1",
-        "amount": amount,
-        "currency": "KRW",
-        "status": "approved",
-        "method": "card",
-        "processed_at": processed_at,
-    }
-
-
-def _december_deliveries(inbox: Path) -> None:
-    _cms(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
-    write_delivery(
-        inbox,
-        "payments",
-        "20261201-0001",
-        {"card_settlements.csv": [_card("T-1", 27200, "2026-11-20T10:00:00+09:00")]},
-        extracted_at="2026-12-01T03:00:00+09:00",
-    )
-    write_delivery(
-        inbox,
-        "crm",
-        "20261201-0001",
-        {
-            "adjustments.csv": [
-                {
-                    "adjustment_id": "ADJ-1",
-                    "account_id": "A1",
-                    "invoice_no": "INV-2026-00000001",
-                    "kind": "credit",
-                    "amount": 1000,
-                    "taxable": "true",
-                    "reason_code": "SERVICE_FAULT",
-                    "ticket_id": "TK-1",
-                    "approved_at": "2026-11-25T10:00:00+09:00",
-                }
-            ]
-        },
-        extracted_at="2026-12-01T03:00:00+09:00",
-    )
-    write_delivery(
-        inbox,
-        "headend",
-        "20261201-0001",
-        {
-            "vod_purchases.csv": [
-                {
-                    "event_id": "V-LATE",
-                    "account_id": "A1",
-                    "title_id": "M1",
-                    "title_name": "늦게 온 영화",
-                    "purchase_type": "purchase",
-                    "price_tier": "standard",
-                    "list_price": 5500,
-                    "event_ts": "2026-10-20T20:00:00+09:00",
-                }
-            ]
-        },
-        extracted_at="2026-12-01T02:00:00+09:00",
-    )
-
-
-def _january_deliveries(inbox: Path) -> None:
-    usage_extract(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00")
-    quiet_extracts(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00", feeds=("crm",))
-    _cms(
-        inbox,
-        "20270101-0001",
-        "2027-01-01T01:00:00+09:00",
-        nets_end="2026-11-26",
-        lics_end="2026-12-01",
-    )
-    write_delivery(
-        inbox,
-        "payments",
-        "20270101-0001",
-        {
-            "card_settlements.csv": [
-                _card("T-2", 49720, "2026-12-20T10:00:00+09:00"),
-                _card("T-3", 1000, "2026-12-20T10:00:00+09:00") | {"status": "pending"},
-            ],
-            "refunds.csv": [
-                {
-                    "refund_id": "R-1",
-                    "account_id": "A1",
-                    "amount": 1000,
-                    "kind": "refund",
-                    "original_txn_id": "T-2",
-                    "processed_at": "2026-12-22T10:00:00+09:00",
-                }
-            ],
-            "va_deposits.csv": [
-                {
-                    "deposit_id": "D-1",
-                    "virtual_account_no": "99999999999",
-                    "amount": 5000,
-                    "depositor_name": "홍길동",
-                    "deposited_at": "2026-12-10T10:00:00+09:00",
-                }
-            ],
-        },
-        extracted_at="2027-01-01T03:00:00+09:00",
-    )
 
 
 def _invoices(home: Path, cycle: str) -> dict[str, dict]:
@@ -194,13 +66,9 @@ def _money(invoice: dict) -> tuple:
     return tuple(invoice[k] for k in keys)
 
 
-def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, home):
-    _inbox(inbox)
-    _run(inbox, home, CYCLES[0])
-    november = _digest(home / "exports" / CYCLES[0], home / "statements" / CYCLES[0])
-
-    _december_deliveries(inbox)
-    _run(inbox, home, CYCLES[1])
+def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(three_cycle_run, tmp_path):
+    played = three_cycle_run
+    home = played.home
     december = _invoices(home, CYCLES[1])
     a1, a2 = december["A1"], december["A2"]
     assert (a1["invoice_no"], a2["invoice_no"]) == ("INV-2026-00000003", "INV-2026-00000004")
@@ -232,17 +100,9 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
     assert "미납 요금이 있습니다" not in (statements / f"{a1['invoice_no']}.html").read_text(
         encoding="utf-8"
     )
-    # the closed November is untouched: its invoice, lines and statements
-    assert _digest(home / "exports" / CYCLES[0], home / "statements" / CYCLES[0]) == november
-    closed = home / "exports" / CYCLES[1], home / "statements" / CYCLES[1]
-    december_files = _digest(*closed)
+    # December's run left the closed November as it was: its invoice, lines, statements
+    assert played.closed[CYCLES[1]][CYCLES[0]] == played.closed[CYCLES[0]][CYCLES[0]]
 
-    _january_deliveries(inbox)
-    collect = cablebill(
-        "collect", "--inbox", str(inbox), "--as-of", "2026-12-23", "--home", str(home),
-        "--set", "write_off_days=30",
-    )  # fmt: skip
-    assert collect.returncode == 0, collect.stdout + collect.stderr
     assert read_csv(home / "collections/2026-12-23/write_offs.csv") == [
         {
             "account_id": "A2",
@@ -253,7 +113,6 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
             "cycle_date": "2027-01-01",
         }
     ]
-    _run(inbox, home, CYCLES[2])
     january = _invoices(home, CYCLES[2])
     assert sorted(january) == ["A1"]
     a1 = january["A1"]
@@ -343,10 +202,13 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(inbox, 
     ] == [("payments", "20270101-0001", "card_settlements", "2", "bad_enum")]
 
     # January's corrections left December as it was, and running the closed
-    # December again changes nothing, byte for byte, and consumes no numbers
-    assert _digest(*closed) == december_files
-    _run(inbox, home, CYCLES[1])
-    assert _digest(*closed) == december_files
+    # December again (in a copy of the shared home) changes nothing, byte for byte,
+    # and consumes no numbers
+    december = played.closed[CYCLES[1]][CYCLES[1]]
+    assert played.closed[CYCLES[2]][CYCLES[1]] == december
+    copy = shutil.copytree(home, tmp_path / "home")
+    run(played.inbox, copy, CYCLES[1])
+    assert digest(copy, CYCLES[1]) == december
     numbers = [r["invoice_no"] for c in CYCLES for r in _invoices(home, c).values()]
     assert sorted(numbers) == [f"INV-2026-{n:08d}" for n in range(1, 5)] + ["INV-2027-00000001"]
 

@@ -19,7 +19,7 @@ import pytest
 from tests.deliveries import quiet_extracts, usage_extract, write_delivery
 from tests.e2e import cablebill
 from tests.e2e.test_bill_run import _inbox, cms_snapshot
-from tests.e2e.test_multi_cycle import _cms
+from tests.e2e.three_cycles import cms_delivery
 
 pytestmark = pytest.mark.slow
 
@@ -112,7 +112,7 @@ def test_a_revenue_jump_blocks_the_close_until_ops_accept_it_with_a_reason(inbox
     assert _run(inbox, home, "2026-11-01", *small).returncode == 0  # 34,380 billed
 
     # December: A1 buys a 100,000 title; both accounts are billed as before
-    _cms(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
+    cms_delivery(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
     quiet_extracts(inbox, "20261201-0001", "2026-12-01T02:00:00+09:00")
     write_delivery(
         inbox,

@@ -1,9 +1,11 @@
 """The Spark target: the same bill run on Apache Spark (dbt-spark, session method)
 writes the same bytes as on DuckDB.
 
-One run, the golden scenario, against the session's DuckDB run of it: every export
-(CSV, Parquet, e-tax XML, finance reports) and every HTML statement. (PDFs are left
-out of the Spark run; they are rendered from the same HTML.)
+The golden scenario and the three-cycle scenario (tests/e2e/three_cycles.py: late
+usage, a backdated change, a credit note, a write-off by the collections), each
+against the session's DuckDB run of it: every export (CSV, Parquet, e-tax XML,
+finance reports), every collections file and every HTML statement. (PDFs are left
+out of the Spark runs; they are rendered from the same HTML.)
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import cablebill_process
+from tests.e2e import cablebill_process, three_cycles
 from tests.e2e.conftest import GOLDEN
 
 pytestmark = pytest.mark.slow
@@ -37,6 +39,14 @@ def spark_home(tmp_path_factory) -> Path:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return home
+
+
+@pytest.fixture(scope="module")
+def spark_three_cycles(tmp_path_factory) -> three_cycles.Played:
+    """The three-cycle scenario on Spark, its runs in this process: they share dbt's
+    process and with it one Spark session, as runs of a long-lived deployment do."""
+    root = tmp_path_factory.mktemp("spark_three_cycles")
+    return three_cycles.play(root, "--target", "spark", "--no-pdf")
 
 
 def test_the_golden_scenario_billed_on_spark_exports_the_same_bytes(spark_home, golden_run):
@@ -83,3 +93,19 @@ def test_a_home_keeps_its_engine(spark_home):
     )  # fmt: skip
     assert result.returncode == 2
     assert "bills on spark; it cannot switch to duckdb" in result.stderr
+
+
+def test_three_cycles_billed_on_spark_write_the_same_bytes(spark_three_cycles, three_cycle_run):
+    on_spark, on_duckdb = spark_three_cycles.home, three_cycle_run.home
+    compared = []
+    for folder, pattern in (("exports", "*"), ("collections", "*"), ("statements", "*.html")):
+        spark_files = _files(on_spark / folder, pattern)
+        duckdb_files = _files(on_duckdb / folder, pattern)
+        assert sorted(spark_files) == sorted(duckdb_files), folder
+        assert [name for name in duckdb_files if spark_files[name] != duckdb_files[name]] == []
+        compared += [f"{folder}/{name}" for name in duckdb_files]
+    for cycle in three_cycles.CYCLES:
+        assert f"exports/{cycle}/invoice_lines.csv" in compared
+        assert f"exports/{cycle}/journal_entries.csv" in compared
+    assert f"collections/{three_cycles.COLLECTIONS_DAY}/write_offs.csv" in compared
+    assert "statements/2026-12-01/CN-2026-00000001.html" in compared

@@ -1,0 +1,183 @@
+"""The three-cycle scenario, played into a home: November billed, December's
+deliveries (a payment, a support credit, late usage) billed, January's deliveries,
+the collections of 2026-12-23 (a write-off), January billed. Its hand-computed bills
+are in tests/e2e/test_multi_cycle.py; tests/e2e/test_spark_target.py plays it on
+Spark too."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.deliveries import product, quiet_extracts, usage_extract, write_delivery
+from tests.e2e import cablebill
+from tests.e2e.test_bill_run import _inbox, cms_snapshot
+
+CYCLES = ("2026-11-01", "2026-12-01", "2027-01-01")
+COLLECTIONS_DAY = "2026-12-23"
+
+
+@dataclass
+class Played:
+    """Where the scenario was played, and the digest of each closed cycle's exports and
+    statements after each step (the cycle just billed, or `collections`)."""
+
+    inbox: Path
+    home: Path
+    closed: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def record(self, step: str) -> None:
+        self.closed[step] = {
+            c: digest(self.home, c) for c in CYCLES if (self.home / "exports" / c).is_dir()
+        }
+
+
+def digest(home: Path, cycle: str) -> str:
+    """One digest of a cycle's exports and statements, every byte of every file."""
+    folders = (home / "exports" / cycle, home / "statements" / cycle)
+    files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
+
+
+def run(inbox: Path, home: Path, cycle: str, *flags: str):
+    result = cablebill("run", "--inbox", str(inbox), "--cycle", cycle, "--home", str(home), *flags)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def play(root: Path, *flags: str) -> Played:
+    """Play the scenario in `root` (its inbox and home), each bill run with `flags`."""
+    played = Played(root / "inbox", root / "home")
+    played.inbox.mkdir(parents=True)
+    played.home.mkdir()
+    _inbox(played.inbox)
+    run(played.inbox, played.home, CYCLES[0], *flags)
+    played.record(CYCLES[0])
+    december_deliveries(played.inbox)
+    run(played.inbox, played.home, CYCLES[1], *flags)
+    played.record(CYCLES[1])
+    january_deliveries(played.inbox)
+    collect = cablebill(
+        "collect", "--inbox", str(played.inbox), "--as-of", COLLECTIONS_DAY,
+        "--home", str(played.home), "--set", "write_off_days=30",
+    )  # fmt: skip
+    assert collect.returncode == 0, collect.stdout + collect.stderr
+    played.record("collections")
+    run(played.inbox, played.home, CYCLES[2], *flags)
+    played.record(CYCLES[2])
+    return played
+
+
+def cms_delivery(inbox: Path, delivery_id: str, extracted_at: str, **changes) -> None:
+    """test_bill_run's CMS snapshot, with A1 renamed and a VOD product."""
+    vod = product("VOD", 0, product_type="vod", charge_type="usage", gl_revenue_account="410700")
+    files = cms_snapshot(extra_products=[vod], a1_name="김철수", **changes)
+    write_delivery(inbox, "cms", delivery_id, files, extracted_at=extracted_at)
+
+
+def _card(txn_id: str, amount: int, processed_at: str) -> dict:
+    return {
+        "txn_id": txn_id,
+        "account_id": "A1",
+        "amount": amount,
+        "currency": "KRW",
+        "status": "approved",
+        "method": "card",
+        "processed_at": processed_at,
+    }
+
+
+def december_deliveries(inbox: Path) -> None:
+    cms_delivery(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
+    write_delivery(
+        inbox,
+        "payments",
+        "20261201-0001",
+        {"card_settlements.csv": [_card("T-1", 27200, "2026-11-20T10:00:00+09:00")]},
+        extracted_at="2026-12-01T03:00:00+09:00",
+    )
+    write_delivery(
+        inbox,
+        "crm",
+        "20261201-0001",
+        {
+            "adjustments.csv": [
+                {
+                    "adjustment_id": "ADJ-1",
+                    "account_id": "A1",
+                    "invoice_no": "INV-2026-00000001",
+                    "kind": "credit",
+                    "amount": 1000,
+                    "taxable": "true",
+                    "reason_code": "SERVICE_FAULT",
+                    "ticket_id": "TK-1",
+                    "approved_at": "2026-11-25T10:00:00+09:00",
+                }
+            ]
+        },
+        extracted_at="2026-12-01T03:00:00+09:00",
+    )
+    write_delivery(
+        inbox,
+        "headend",
+        "20261201-0001",
+        {
+            "vod_purchases.csv": [
+                {
+                    "event_id": "V-LATE",
+                    "account_id": "A1",
+                    "title_id": "M1",
+                    "title_name": "늦게 온 영화",
+                    "purchase_type": "purchase",
+                    "price_tier": "standard",
+                    "list_price": 5500,
+                    "event_ts": "2026-10-20T20:00:00+09:00",
+                }
+            ]
+        },
+        extracted_at="2026-12-01T02:00:00+09:00",
+    )
+
+
+def january_deliveries(inbox: Path) -> None:
+    usage_extract(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00")
+    quiet_extracts(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00", feeds=("crm",))
+    cms_delivery(
+        inbox,
+        "20270101-0001",
+        "2027-01-01T01:00:00+09:00",
+        nets_end="2026-11-26",
+        lics_end="2026-12-01",
+    )
+    write_delivery(
+        inbox,
+        "payments",
+        "20270101-0001",
+        {
+            "card_settlements.csv": [
+                _card("T-2", 49720, "2026-12-20T10:00:00+09:00"),
+                _card("T-3", 1000, "2026-12-20T10:00:00+09:00") | {"status": "pending"},
+            ],
+            "refunds.csv": [
+                {
+                    "refund_id": "R-1",
+                    "account_id": "A1",
+                    "amount": 1000,
+                    "kind": "refund",
+                    "original_txn_id": "T-2",
+                    "processed_at": "2026-12-22T10:00:00+09:00",
+                }
+            ],
+            "va_deposits.csv": [
+                {
+                    "deposit_id": "D-1",
+                    "virtual_account_no": "99999999999",
+                    "amount": 5000,
+                    "depositor_name": "홍길동",
+                    "deposited_at": "2026-12-10T10:00:00+09:00",
+                }
+            ],
+        },
+        extracted_at="2027-01-01T03:00:00+09:00",
+    )
