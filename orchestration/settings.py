@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import enum
 import json
 import os
 from pathlib import Path
@@ -26,8 +27,18 @@ from invoice_renderer.etax import Supplier
 from orchestration.home_lock import home_lock
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-# The profile's targets (dbt_project/profiles.yml).
-DBT_TARGETS = ("duckdb", "spark")
+
+
+class Engine(enum.Enum):
+    """The engines dbt builds on, the profile's targets (dbt_project/profiles.yml):
+    DuckDB, embedded (the default), or Apache Spark (docs/scale-out.md)."""
+
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+DBT_TARGETS = tuple(engine.value for engine in Engine)
+
 # The gates that may be overridden: anomalies a person can review and accept.
 OVERRIDABLE_GATES = ("cycle_totals", "bill_jumps")
 # Vars each run sets itself: the cycle or the day it is for.
@@ -49,10 +60,17 @@ class CablebillHome(ConfigurableResource):
     operator_representative: str = "대표이사"
     # Operator time (HH:MM) after which a cycle day's feeds are expected in.
     feed_cutoff: str = "04:00"
+    target: Engine | None = pydantic.Field(
+        default=None,
+        description="The engine dbt builds on. A home's first run chooses it (this, else "
+        "CABLEBILL_TARGET, else duckdb); later runs keep it and refuse another.",
+    )
 
     _lock: contextlib.ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context) -> None:
+        requested = self.target.value if self.target else os.environ.get("CABLEBILL_TARGET")
+        os.environ["CABLEBILL_TARGET"] = home_target(self.home_dir, requested)
         os.environ.update(engine_environment(self.home_dir))
         run = context.run
         if run is not None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from dagster import build_init_resource_context
 
 from orchestration import dbt_runner
-from orchestration.settings import home_target
+from orchestration.settings import CablebillHome, Engine, engine_environment, home_target
 
 
 def test_a_new_home_takes_the_target_asked_for_and_keeps_it(tmp_path):
@@ -28,3 +31,34 @@ def test_each_target_is_parsed_into_its_own_folder():
     assert duckdb_args[duckdb_args.index("--target-path") + 1] == str(dbt_runner.TARGET)
     assert spark_args[spark_args.index("--target") + 1] == "spark"
     assert spark_args[spark_args.index("--target-path") + 1] == str(dbt_runner.TARGET / "spark")
+
+
+@pytest.fixture
+def run_environment(monkeypatch):
+    """What a run's home sets in the environment, put back after the test."""
+    for name in ("CABLEBILL_TARGET", *engine_environment(dbt_runner.TARGET)):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_launchpads_engine_is_a_new_homes_and_an_old_home_refuses_another(
+    tmp_path, run_environment
+):
+    resource = CablebillHome(home=str(tmp_path / "h"), inbox=str(tmp_path), target=Engine.spark)
+    resource.setup_for_execution(build_init_resource_context())
+    assert os.environ["CABLEBILL_TARGET"] == "spark"
+    assert os.environ["CABLEBILL_SPARK_WAREHOUSE"] == str(tmp_path / "h" / "spark-warehouse")
+    assert (tmp_path / "h" / "target").read_text().strip() == "spark"
+
+    again = CablebillHome(home=str(tmp_path / "h"), inbox=str(tmp_path), target=Engine.duckdb)
+    with pytest.raises(ValueError, match="bills on spark; it cannot switch to duckdb"):
+        again.setup_for_execution(build_init_resource_context())
+
+
+def test_without_a_choice_a_run_takes_the_deployments_engine(
+    tmp_path, run_environment, monkeypatch
+):
+    monkeypatch.setenv("CABLEBILL_TARGET", "spark")
+    CablebillHome(home=str(tmp_path), inbox=str(tmp_path)).setup_for_execution(
+        build_init_resource_context()
+    )
+    assert (tmp_path / "target").read_text().strip() == "spark"
