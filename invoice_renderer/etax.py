@@ -41,24 +41,21 @@ class TaxInvoice:
     invoice_no: str
     issue_date: date
     period_start: date
-    period_end: date
+    period_last_day: date
     buyer_reg_no: str
     buyer_name: str
     standard_supply: Decimal
-    zero_rated_supply: Decimal
+    supply: Decimal
     vat: Decimal
-
-    @property
-    def supply(self) -> Decimal:
-        return self.standard_supply + self.zero_rated_supply
+    total: Decimal
 
 
 def tax_invoices(con: duckdb.DuckDBPyConnection, cycle_date: date) -> list[TaxInvoice]:
     """The cycle's business invoices with a taxable supply, in invoice order (the
     dbt model exports_tax_invoices)."""
     rows = con.execute(
-        "select invoice_no, issue_date, period_start, period_end, business_reg_no, name, "
-        "standard_supply, zero_rated_supply, vat_amount from exports.tax_invoices "
+        "select invoice_no, issue_date, period_start, period_last_day, business_reg_no, name, "
+        "standard_supply, supply_amount, vat_amount, total_amount from exports.tax_invoices "
         "where cycle_date = ? order by invoice_no",
         [cycle_date],
     ).fetchall()
@@ -91,7 +88,7 @@ def render_xml(invoice: TaxInvoice, supplier: Supplier) -> bytes:
     summation = ET.SubElement(settlement, "SpecifiedMonetarySummation")
     _sub(summation, "ChargeTotalAmount", _amount(invoice.supply))
     _sub(summation, "TaxTotalAmount", _amount(invoice.vat))
-    _sub(summation, "GrandTotalAmount", _amount(invoice.supply + invoice.vat))
+    _sub(summation, "GrandTotalAmount", _amount(invoice.total))
     item = ET.SubElement(root, "TaxInvoiceTradeLineItem")
     _sub(item, "SequenceNumeric", "1")
     _sub(item, "PurchaseExpiryDateTime", _ymd(invoice.issue_date))
@@ -99,7 +96,7 @@ def render_xml(invoice: TaxInvoice, supplier: Supplier) -> bytes:
         item,
         "NameText",
         f"방송통신 서비스 이용료 {invoice.period_start.isoformat()}"
-        f"~{date.fromordinal(invoice.period_end.toordinal() - 1).isoformat()}",
+        f"~{invoice.period_last_day.isoformat()}",
     )
     _sub(item, "InvoiceAmount", _amount(invoice.supply))
     _sub(ET.SubElement(item, "TotalTax"), "CalculatedAmount", _amount(invoice.vat))

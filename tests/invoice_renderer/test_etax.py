@@ -19,12 +19,13 @@ def _invoice(**overrides) -> TaxInvoice:
         "invoice_no": "INV-2026-00000001",
         "issue_date": date(2026, 11, 1),
         "period_start": date(2026, 10, 1),
-        "period_end": date(2026, 11, 1),
+        "period_last_day": date(2026, 10, 31),
         "buyer_reg_no": "1208147521",
         "buyer_name": "(주)한빛상사",
         "standard_supply": Decimal("24732.00"),
-        "zero_rated_supply": Decimal("0.00"),
+        "supply": Decimal("24732.00"),
         "vat": Decimal("2473.00"),
+        "total": Decimal("27205.00"),
     } | overrides
     return TaxInvoice(**fields)
 
@@ -51,7 +52,7 @@ def test_the_document_names_both_parties_and_the_taxable_totals():
 
 def test_a_zero_rated_supply_is_a_zero_rated_tax_invoice():
     invoice = _invoice(
-        standard_supply=Decimal(0), zero_rated_supply=Decimal("50000"), vat=Decimal(0)
+        standard_supply=Decimal(0), supply=Decimal("50000"), vat=Decimal(0), total=Decimal("50000")
     )
     root = ET.fromstring(render_xml(invoice, SUPPLIER))
     assert _text(root, "t:TaxInvoiceDocument/t:TypeCode") == "0102"
