@@ -46,7 +46,8 @@ import pytest
 from tests.e2e import read_csv
 from tests.e2e.three_cycles import CYCLES, digest, run
 
-pytestmark = pytest.mark.slow
+# the scenarios and their Spark twins share one worker of `make test`: each billed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scenarios")]
 
 
 def _invoices(home: Path, cycle: str) -> dict[str, dict]:
@@ -183,6 +184,29 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(three_c
         ("835000", "9820.00", "0.00"),
         ("110100", "0.00", "9820.00"),
     ]
+
+    # finance's files: the summary journal sums every journal line of its cycle; the
+    # AR subledger is the customer detail of the AR control account, A1 owing 10,490
+    subledger: dict[str, Decimal] = defaultdict(Decimal)
+    for cycle in CYCLES:
+        lines = read_csv(home / f"exports/{cycle}/journal_entries.csv")
+        summary = read_csv(home / f"exports/{cycle}/gl_summary.csv")
+        assert sum(int(r["line_count"]) for r in summary) == len(lines)
+        for side in ("debit", "credit"):
+            assert sum(Decimal(r[side]) for r in summary) == sum(Decimal(r[side]) for r in lines)
+        ar_lines = read_csv(home / f"exports/{cycle}/ar_subledger.csv")
+        assert len(ar_lines) == sum(
+            int(r["line_count"]) for r in summary if r["gl_account"] == "110100"
+        )
+        for r in ar_lines:
+            subledger[r["account_id"]] += Decimal(r["debit"]) - Decimal(r["credit"])
+    assert subledger == {"A1": Decimal("10490"), "A2": Decimal("0")}
+    names = {
+        r["gl_account"]: (r["gl_account_name"], r["gl_account_name_en"])
+        for r in read_csv(home / f"exports/{CYCLES[2]}/reports/trial_balance.csv")
+    }
+    assert names["110100"] == ("외상매출금", "Accounts receivable (AR control)")
+    assert names["410300"] == ("인터넷 서비스 매출", "Internet service revenue")
 
     applied = [
         (r["payment_ref"], r["invoice_no"], r["amount_applied"], r["applied_on"])

@@ -56,22 +56,13 @@ balances as (
             and grid.gl_account = activity.gl_account
             and grid.currency = activity.currency
 
-),
-
-names as (
-
-    select
-        gl_account,
-        max(name_en) as name_en
-    from {{ ref('gl_accounts') }}
-    group by gl_account
-
 )
 
 select
     balances.fiscal_period,
     balances.gl_account,
-    coalesce(names.name_en, 'Revenue') as gl_account_name,
+    names.name_ko as gl_account_name,
+    names.name_en as gl_account_name_en,
     balances.currency,
     cast(balances.closing_balance - balances.debit + balances.credit as decimal(18, 2))
         as opening_balance,
@@ -79,6 +70,6 @@ select
     cast(balances.credit as decimal(18, 2)) as credit,
     cast(balances.closing_balance as decimal(18, 2)) as closing_balance
 from balances
-left join names
+left join {{ ref('chart_of_accounts') }} as names
     on balances.gl_account = names.gl_account
 where balances.debit <> 0 or balances.credit <> 0 or balances.closing_balance <> 0
