@@ -8,7 +8,7 @@ import pytest
 from dagster import build_init_resource_context
 
 from orchestration import dbt_runner
-from orchestration.settings import CablebillHome, Engine, engine_environment, home_target
+from orchestration.settings import CablebillHome, Engine, home_target
 
 
 def test_a_new_home_takes_the_target_asked_for_and_keeps_it(tmp_path):
@@ -34,10 +34,14 @@ def test_each_target_is_parsed_into_its_own_folder():
 
 
 @pytest.fixture
-def run_environment(monkeypatch):
-    """What a run's home sets in the environment, put back after the test."""
-    for name in ("CABLEBILL_TARGET", *engine_environment(dbt_runner.TARGET)):
-        monkeypatch.delenv(name, raising=False)
+def run_environment():
+    """What a run's home sets in the environment (the engine and its folders), put
+    back after the test."""
+    saved = dict(os.environ)
+    os.environ.pop("CABLEBILL_TARGET", None)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def test_the_launchpads_engine_is_a_new_homes_and_an_old_home_refuses_another(
