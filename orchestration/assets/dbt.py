@@ -32,7 +32,9 @@ from orchestration.settings import DBT_PROJECT_DIR, RunParameters
 
 log = logging.getLogger("cablebill.dbt")
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=dbt_runner.TARGET
+)
 
 AFTER_CLOSE = "tag:after_close"
 CLOSE_TAG = "close"

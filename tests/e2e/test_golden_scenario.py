@@ -19,7 +19,8 @@ from invoice_renderer import parallel, statements
 from orchestration.settings import CablebillHome
 from tests.e2e import read_csv
 
-pytestmark = pytest.mark.slow
+# the scenarios and their Spark twins share one worker of `make test`: each billed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scenarios")]
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 INVOICE_COLUMNS = (

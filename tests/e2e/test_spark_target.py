@@ -17,7 +17,8 @@ import pytest
 from tests.e2e import cablebill_process, three_cycles
 from tests.e2e.conftest import GOLDEN
 
-pytestmark = pytest.mark.slow
+# the scenarios and their Spark twins share one worker of `make test`: each billed once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scenarios")]
 
 CYCLE = "2026-11-01"
 

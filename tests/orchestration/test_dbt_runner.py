@@ -28,7 +28,7 @@ def _shape(manifest) -> dict:
     }
 
 
-def test_a_runs_vars_do_not_change_what_is_parsed(tmp_path):
+def test_a_runs_vars_do_not_change_what_is_parsed():
     from dbt.cli.main import dbtRunner
 
     run_vars = {
@@ -44,8 +44,7 @@ def test_a_runs_vars_do_not_change_what_is_parsed(tmp_path):
                 "parse",
                 "--quiet",
                 "--no-partial-parse",
-                "--target-path",
-                str(tmp_path),
+                "--no-write-json",
                 "--vars",
                 json.dumps(run_vars),
                 *dbt_runner.project_args(),
