@@ -50,10 +50,8 @@ demo: parse
 	$(BIN)/cablebill run --inbox $(DEMO_HOME)/inbox --cycle $(DEMO_CYCLE) --home $(DEMO_HOME)
 	$(BIN)/cablebill collect --inbox $(DEMO_HOME)/inbox --as-of $(DEMO_COLLECT_DAY) --home $(DEMO_HOME)
 
-# Two workers (the machine's two cores): the scenarios billed on both engines
-# (xdist group `scenarios`) on one, the rest spread over both.
 test: parse lint test-debs
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest
 
 # The change-and-test loop: lint, the Python unit tests and dbt's unit tests; no
 # end-to-end bill runs (pytest's `slow` marker). `make test` runs everything.

@@ -46,16 +46,11 @@ FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # What the manifest is parsed from.
 _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.yml")
 
-# dbt's target folder: the parsed project and each build's compiled SQL. A test
-# suite's parallel workers each take one of their own (CABLEBILL_DBT_TARGET_PATH).
-TARGET = Path(os.environ.get("CABLEBILL_DBT_TARGET_PATH") or DBT_PROJECT_DIR / "target")
-# What the parse's profile names, the same for every target folder (a profile that
-# differs from the last parse's means a parse from scratch).
-_PARSE_ROOT = DBT_PROJECT_DIR / "target"
+TARGET = DBT_PROJECT_DIR / "target"
 WAREHOUSE_ENV = "CABLEBILL_WAREHOUSE"
 TARGET_ENV = "CABLEBILL_TARGET"
 SPARK_ENVIRONMENT = ("CABLEBILL_SPARK_WAREHOUSE", "CABLEBILL_LAKE")
-PARSE_WAREHOUSE = _PARSE_ROOT / "warehouse.duckdb"
+PARSE_WAREHOUSE = TARGET / "warehouse.duckdb"
 
 _lock = threading.Lock()
 _manifests: dict[str, object] = {}
@@ -133,7 +128,7 @@ def parse_profile():
     when the profile differs from the last parse's, and the warehouse's paths are part
     of it. The database name nodes are parsed with is the file's stem, `warehouse` in
     every home."""
-    fixed = {WAREHOUSE_ENV: str(PARSE_WAREHOUSE)} | engine_environment(_PARSE_ROOT / "spark")
+    fixed = {WAREHOUSE_ENV: str(PARSE_WAREHOUSE)} | engine_environment(TARGET / "spark")
     saved = {variable: os.environ.get(variable) for variable in fixed}
     os.environ.update(fixed)
     try:

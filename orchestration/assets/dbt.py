@@ -32,9 +32,7 @@ from orchestration.settings import DBT_PROJECT_DIR, RunParameters
 
 log = logging.getLogger("cablebill.dbt")
 
-dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=dbt_runner.TARGET
-)
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 AFTER_CLOSE = "tag:after_close"
 CLOSE_TAG = "close"

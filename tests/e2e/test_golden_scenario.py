@@ -19,8 +19,7 @@ from invoice_renderer import parallel, statements
 from orchestration.settings import CablebillHome
 from tests.e2e import read_csv
 
-# the scenarios and their Spark twins share one worker of `make test`: each billed once
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scenarios")]
+pytestmark = pytest.mark.slow
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 INVOICE_COLUMNS = (

@@ -17,8 +17,7 @@ import pytest
 from tests.e2e import cablebill_process, three_cycles
 from tests.e2e.conftest import GOLDEN
 
-# the scenarios and their Spark twins share one worker of `make test`: each billed once
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scenarios")]
+pytestmark = pytest.mark.slow
 
 CYCLE = "2026-11-01"
 

@@ -28,7 +28,7 @@ def _shape(manifest) -> dict:
     }
 
 
-def test_a_runs_vars_do_not_change_what_is_parsed():
+def test_a_runs_vars_do_not_change_what_is_parsed(tmp_path):
     from dbt.cli.main import dbtRunner
 
     run_vars = {
@@ -44,7 +44,8 @@ def test_a_runs_vars_do_not_change_what_is_parsed():
                 "parse",
                 "--quiet",
                 "--no-partial-parse",
-                "--no-write-json",
+                "--target-path",
+                str(tmp_path),
                 "--vars",
                 json.dumps(run_vars),
                 *dbt_runner.project_args(),
