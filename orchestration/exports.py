@@ -38,6 +38,9 @@ ETAX = "etax"
 BATCH_ROWS = 1_000_000
 # Text a spreadsheet reads as a formula (or as the start of one).
 FORMULA_START = r"^[=+\-@\t\r]"
+# What a CSV starts with for Excel (setting csv_byte_order_mark): without it, a Korean
+# Windows reads the file as CP949 and shows Hangul as garbage.
+BYTE_ORDER_MARK = "\ufeff".encode()
 
 
 @dataclass(frozen=True)
@@ -103,12 +106,15 @@ class Written:
 
 
 def write_daily_exports(
-    con: duckdb.DuckDBPyConnection, as_of: date, out_dir: Path
+    con: duckdb.DuckDBPyConnection, as_of: date, out_dir: Path, byte_order_mark: bool = True
 ) -> list[Written]:
     """Write what the collections run of `as_of` sent, and its revenue assurance
     report, under `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [write_export(con, export, as_of, out_dir) for export in exports_tagged(DAILY)]
+    return [
+        write_export(con, export, as_of, out_dir, byte_order_mark)
+        for export in exports_tagged(DAILY)
+    ]
 
 
 def exported_files(cycle_date: date, out_dir: Path) -> list[ExportedFile]:
@@ -132,19 +138,25 @@ def exported_files(cycle_date: date, out_dir: Path) -> list[ExportedFile]:
     return files
 
 
-def write_exports(con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path) -> list[Written]:
+def write_exports(
+    con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path, byte_order_mark: bool = True
+) -> list[Written]:
     """Write every export of `cycle_date` under `out_dir`, the finance reports as of
     its close under `out_dir/reports`."""
     (out_dir / "reports").mkdir(parents=True, exist_ok=True)
-    return [write_export(con, export, cycle_date, out_dir) for export in exports_tagged(CYCLE)] + [
-        write_export(con, report, cycle_date, out_dir / "reports")
-        for report in exports_tagged(REPORT)
+    return [
+        write_export(con, export, cycle_date, folder, byte_order_mark)
+        for folder, tag in ((out_dir, CYCLE), (out_dir / "reports", REPORT))
+        for export in exports_tagged(tag)
     ]
 
 
-def write_export(con, export: Export, day: date, out_dir: Path) -> Written:
+def write_export(
+    con, export: Export, day: date, out_dir: Path, byte_order_mark: bool = True
+) -> Written:
     """Stream one export into its CSV and Parquet files, a batch at a time: memory holds
-    one batch whatever the export's size."""
+    one batch whatever the export's size. The CSV starts with a UTF-8 byte-order mark
+    unless `byte_order_mark` is false."""
     columns = ", ".join(
         f"{q(c)} as {q(c.upper())}" if export.upper_case_header else q(c) for c in export.columns
     )
@@ -158,14 +170,27 @@ def write_export(con, export: Export, day: date, out_dir: Path) -> Written:
     total_column = export.total_column
     if total_column and export.upper_case_header:
         total_column = total_column.upper()
-    rows, total = 0, None
     with (
         _atomic_path(csv_path) as csv_tmp,
         _atomic_path(parquet_path) as parquet_tmp,
+        open(csv_tmp, "wb") as csv_file,
+    ):
+        if byte_order_mark:
+            csv_file.write(BYTE_ORDER_MARK)
+        rows, total = _write_batches(batches, csv_file, parquet_tmp, total_column)
+    if total_column:
+        total = str(total or 0)
+    return Written(export.name, rows, total, csv_path, parquet_path)
+
+
+def _write_batches(batches: pa.RecordBatchReader, csv_file, parquet_path: str, total_column):
+    """Write each batch to the open CSV and to a Parquet file: (rows, money total)."""
+    rows, total = 0, None
+    with (
         pacsv.CSVWriter(
-            csv_tmp, batches.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+            csv_file, batches.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
         ) as csv_out,
-        pq.ParquetWriter(parquet_tmp, batches.schema, compression="zstd") as parquet_out,
+        pq.ParquetWriter(parquet_path, batches.schema, compression="zstd") as parquet_out,
     ):
         for batch in batches:
             csv_out.write_batch(spreadsheet_safe(batch))
@@ -174,9 +199,7 @@ def write_export(con, export: Export, day: date, out_dir: Path) -> Written:
             if total_column:
                 subtotal = pc.sum(batch.column(total_column)).as_py() or 0
                 total = subtotal if total is None else total + subtotal
-    if total_column:
-        total = str(total or 0)
-    return Written(export.name, rows, total, csv_path, parquet_path)
+    return rows, total
 
 
 def spreadsheet_safe(batch: pa.RecordBatch) -> pa.RecordBatch:

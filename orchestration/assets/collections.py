@@ -59,7 +59,7 @@ def collections(
     as_of = date.fromisoformat(day)
     out_dir = cablebill.collections_dir(day)
     with cablebill.read_warehouse() as con:
-        written = write_daily_exports(con, as_of, out_dir)
+        written = write_daily_exports(con, as_of, out_dir, settings["csv_byte_order_mark"])
         notices = write_notices(con, as_of, out_dir / "notices", cablebill.operator)
     for w in written:
         log.info("collections %s: %s: %d rows", day, w.name, w.rows)

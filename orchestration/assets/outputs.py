@@ -18,7 +18,7 @@ from invoice_renderer.parallel import write_statements
 from orchestration.assets.dbt import CLOSED, stage_inputs
 from orchestration.exports import CYCLE, ETAX, REPORT, views_tagged, write_exports
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import CablebillHome
+from orchestration.settings import CablebillHome, RunParameters
 from orchestration.views import build_missing
 
 log = logging.getLogger("cablebill.outputs")
@@ -32,7 +32,9 @@ log = logging.getLogger("cablebill.outputs")
     backfill_policy=one_cycle_per_run,
     group_name="outputs",
 )
-def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
+def exports(
+    context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+) -> MaterializeResult:
     """The closed cycle's exports as CSV and Parquet (invoices, lines, credit notes,
     journal, payment allocations, quarantine, the ERP journal import and the finance
     reports), and an e-tax invoice XML per business invoice."""
@@ -41,7 +43,12 @@ def exports(context: AssetExecutionContext, cablebill: CablebillHome) -> Materia
     if built := build_missing(cablebill, views_tagged(CYCLE, REPORT, ETAX)):
         log.info("exports: built %s, which this warehouse lacked", ", ".join(built))
     with cablebill.read_warehouse() as con:
-        written = write_exports(con, date.fromisoformat(cycle), out_dir)
+        written = write_exports(
+            con,
+            date.fromisoformat(cycle),
+            out_dir,
+            run_parameters.billing()["csv_byte_order_mark"],
+        )
         tax_invoices = write_tax_invoices(
             con, date.fromisoformat(cycle), out_dir / "etax", cablebill.supplier
         )

@@ -50,5 +50,6 @@ def cablebill_process(*args: str) -> subprocess.CompletedProcess:
 
 
 def read_csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
+    """The rows of a CSV, as Excel reads it (an export starts with a byte-order mark)."""
+    with path.open(encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))

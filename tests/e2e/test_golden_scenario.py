@@ -84,6 +84,17 @@ def test_every_line_matches_the_hand_computed_lines(billed):
         assert actual[key] == want, key
 
 
+def test_every_export_csv_opens_in_excel_with_its_hangul(billed):
+    """By default (setting csv_byte_order_mark) each CSV starts with a UTF-8
+    byte-order mark, which tells Excel the file is not CP949."""
+    folder = billed / "exports" / "2026-11-01"
+    files = sorted(folder.rglob("*.csv"))
+    assert len(files) >= 12
+    assert [p.name for p in files if not p.read_bytes().startswith(b"\xef\xbb\xbf")] == []
+    names = {r["gl_account"]: r["gl_account_name"] for r in read_csv(folder / "gl_summary.csv")}
+    assert names["110100"] == "외상매출금"
+
+
 def test_unknown_accounts_wait_in_suspense_and_nothing_else_is_held(billed):
     with duckdb.connect(str(billed / "warehouse.duckdb"), read_only=True) as con:
         suspense = con.execute(

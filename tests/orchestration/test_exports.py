@@ -26,14 +26,29 @@ def test_an_export_written_two_rows_at_a_time_holds_every_row_once(tmp_path, mon
     written = write_export(con, export, date(2026, 11, 1), tmp_path)
 
     assert (written.rows, written.total) == (5, "16.50")  # 1.50 + 2 + 3 + 4 + 6
-    assert (tmp_path / "lines.csv").read_text() == (
-        '"line_no","name","amount"\n1,"A, Ltd",1.50\n2,"B",2.00\n3,"C",3.00\n'
+    assert (tmp_path / "lines.csv").read_bytes().decode("utf-8") == (
+        '\ufeff"line_no","name","amount"\n1,"A, Ltd",1.50\n2,"B",2.00\n3,"C",3.00\n'
         '4,"D",4.00\n5,"E",6.00\n'
     )
     table = pq.read_table(tmp_path / "lines.parquet")
     amounts = table.column("amount").to_pylist()
     assert amounts == [Decimal(a) for a in ("1.50", "2", "3", "4", "6")]
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_a_csv_starts_with_a_byte_order_mark_for_excel_unless_set_to_plain_utf8(tmp_path):
+    con = duckdb.connect()
+    con.execute("create table names as select 1 as line_no, '홍길동' as name")
+    export = Export("names", "names", ("line_no", "name"), ("line_no",))
+    (tmp_path / "excel").mkdir()
+    (tmp_path / "plain").mkdir()
+
+    write_export(con, export, date(2026, 11, 1), tmp_path / "excel")
+    write_export(con, export, date(2026, 11, 1), tmp_path / "plain", byte_order_mark=False)
+
+    plain = '"line_no","name"\n1,"홍길동"\n'.encode()
+    assert (tmp_path / "excel" / "names.csv").read_bytes() == b"\xef\xbb\xbf" + plain
+    assert (tmp_path / "plain" / "names.csv").read_bytes() == plain
 
 
 def test_text_a_spreadsheet_would_run_as_a_formula_gets_a_leading_quote_in_csv_only(tmp_path):
