@@ -5,10 +5,13 @@
     connectors' own tables in the warehouse and needs none of this. -#}
 {% macro register_landed_tables() %}
     {%- set lake = env_var('CABLEBILL_LAKE', 'lake') %}
-    {%- for source in graph.sources.values() | sort(attribute='unique_id')
-        if source.schema in ('raw', 'ingest') %}
+    {%- set landed = graph.sources.values() | selectattr('schema', 'in', ['raw', 'ingest'])
+        | sort(attribute='unique_id') | list %}
+    {%- for schema in landed | map(attribute='schema') | unique %}
+    {%- do run_query('create schema if not exists ' ~ adapter.quote(schema)) %}
+    {%- endfor %}
+    {%- for source in landed %}
     {%- set relation = api.Relation.create(schema=source.schema, identifier=source.identifier) %}
-    {%- do run_query('create schema if not exists ' ~ relation.schema) %}
     {%- do run_query(
         'create table if not exists ' ~ relation ~ ' using parquet location '
         ~ sql_string(lake ~ '/' ~ source.schema ~ '/' ~ source.identifier)) %}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import cablebill_process, three_cycles
+from tests.e2e import cablebill, three_cycles
 from tests.e2e.conftest import GOLDEN
 
 pytestmark = pytest.mark.slow
@@ -32,8 +32,10 @@ def _files(folder: Path, pattern: str) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def spark_home(tmp_path_factory) -> Path:
+    """The golden scenario on Spark, billed in this process, as the rerun below: both
+    share dbt's process and its Spark session."""
     home = tmp_path_factory.mktemp("spark")
-    result = cablebill_process(
+    result = cablebill(
         "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", CYCLE, "--home", str(home),
         "--no-pdf", "--target", "spark",
     )  # fmt: skip
@@ -76,7 +78,7 @@ def test_the_tables_were_built_by_spark(spark_home):
 
 def test_a_closed_cycle_run_again_on_spark_checks_its_ledger_and_bills_nothing(spark_home):
     exports = _files(spark_home / "exports" / CYCLE, "*")
-    result = cablebill_process(
+    result = cablebill(
         "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", CYCLE, "--home", str(spark_home),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -87,7 +89,7 @@ def test_a_closed_cycle_run_again_on_spark_checks_its_ledger_and_bills_nothing(s
 
 
 def test_a_home_keeps_its_engine(spark_home):
-    result = cablebill_process(
+    result = cablebill(
         "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", CYCLE, "--home", str(spark_home),
         "--target", "duckdb",
     )  # fmt: skip
