@@ -46,8 +46,7 @@ import pytest
 from tests.e2e import read_csv
 from tests.e2e.three_cycles import CYCLES, digest, run
 
-# the scenarios and their Spark twins share one worker of `make test`: each billed once
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scenarios")]
+pytestmark = pytest.mark.slow
 
 
 def _invoices(home: Path, cycle: str) -> dict[str, dict]:
