@@ -182,6 +182,9 @@ class _Server:
     process: multiprocessing.process.BaseProcess
     connection: multiprocessing.connection.Connection
     owner: int = field(default_factory=os.getpid)
+    # the target it was started for (parsed before the fork: dbt's static parser hangs
+    # in a fork of a process that has used it, so it never parses another)
+    target: str = field(default_factory=dbt_target)
     # the Spark session its builds started, by the home's folders (_session); Spark
     # keeps the warehouse and catalog it started with for the life of the process
     session: tuple | None = None
@@ -311,7 +314,8 @@ def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
     with _stream_lock:
         start()
         session = _session()
-        if _server.session not in (None, session):  # another home's Spark session
+        # another target, or another home's Spark session: a new dbt process
+        if _server.target != dbt_target() or _server.session not in (None, session):
             stop()
             start()
         _server.session = session or _server.session
