@@ -29,7 +29,7 @@ from dagster import AssetKey, DagsterInstance, materialize
 
 from orchestration.assets.outputs import exports
 from orchestration.partitions import bill_cycles
-from orchestration.settings import CablebillHome
+from orchestration.settings import CablebillHome, RunParameters
 from tests.deliveries import (
     account,
     product,
@@ -363,7 +363,10 @@ def test_exports_written_again_without_their_views_build_them_first(billed, tmp_
         [exports],
         partition_key="2026-11-01",
         instance=instance,
-        resources={"cablebill": CablebillHome(home=str(home), inbox=str(billed.inbox))},
+        resources={
+            "cablebill": CablebillHome(home=str(home), inbox=str(billed.inbox)),
+            "run_parameters": RunParameters(),
+        },
     )
     assert result.success
     written = _digests(home / "exports" / "2026-11-01")
