@@ -48,7 +48,6 @@ _SOURCES = ("models", "macros", "seeds", "tests", "dbt_project.yml", "profiles.y
 
 TARGET = DBT_PROJECT_DIR / "target"
 WAREHOUSE_ENV = "CABLEBILL_WAREHOUSE"
-TARGET_ENV = "CABLEBILL_TARGET"
 SPARK_ENVIRONMENT = ("CABLEBILL_SPARK_WAREHOUSE", "CABLEBILL_LAKE")
 PARSE_WAREHOUSE = TARGET / "warehouse.duckdb"
 
@@ -246,13 +245,14 @@ def _serve(connection, parents_end) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     manifest()
     collector.settle()  # every build is forked from here
+    # a process serves one target (stream starts another for another)
+    build = _build_in_fork if dbt_target() == "duckdb" else _build_here
     while True:
         try:
             args, environment = connection.recv()
         except EOFError:
             return
-        on_duckdb = environment.get(TARGET_ENV, "duckdb") == "duckdb"
-        code = (_build_in_fork if on_duckdb else _build_here)(args, environment, connection)
+        code = build(args, environment, connection)
         try:
             connection.send(_Exited(code))
         except OSError:  # the caller is gone
