@@ -2,7 +2,7 @@
 
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
-from orchestration.assets.collections import collections
+from orchestration.assets.collections import collections, collections_models
 from orchestration.assets.dbt import accounting_models, billing_models
 from orchestration.assets.ingest import ingest, ingest_deliveries
 from orchestration.assets.ledger import ledger_close
@@ -52,6 +52,7 @@ defs = Definitions(
         exports,
         statements,
         bill_run_summary,
+        collections_models,
         collections,
     ],
     asset_checks=[

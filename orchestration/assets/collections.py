@@ -11,55 +11,102 @@ and finishes a run stopped half-way through recording, and a skipped day's actio
 go out with the next run. The day's exports list what was recorded that day.
 """
 
-import json
 import logging
 from datetime import date
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster_dbt import dbt_assets
+from dagster_dbt.asset_utils import (
+    DAGSTER_DBT_UNIQUE_ID_METADATA_KEY,
+    get_manifest_and_translator_from_dbt_assets,
+)
 
 from invoice_renderer.notices import write_notices
-from orchestration import dbt_runner
+from orchestration.assets.dbt import (
+    AFTER_RECORDING_TAG,
+    DAILY,
+    INTERNAL,
+    RECORDING_TAG,
+    CablebillTranslator,
+    build,
+    dbt_project,
+    selection_for,
+)
 from orchestration.exports import write_daily_exports
 from orchestration.partitions import collection_days
 from orchestration.settings import CablebillHome, RunParameters
 
 log = logging.getLogger("cablebill.collections")
 
-DAILY = "tag:daily"
-RECORDING = "tag:recording"
-AFTER_RECORDING = "tag:after_recording"
+RECORDING = f"tag:{RECORDING_TAG}"
+AFTER_RECORDING = f"tag:{AFTER_RECORDING_TAG}"
 # The day's exports of what the ledger models recorded.
 RECORDED = ("dunning_actions", "headend_commands", "payment_retries", "write_offs", "usage_alerts")
 
 
-@asset(partitions_def=collection_days, group_name="collections")
-def collections(
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=DAILY,
+    exclude=f"tag:{INTERNAL}",
+    name="collections_models",
+    partitions_def=collection_days,
+    dagster_dbt_translator=CablebillTranslator(),
+)
+def collections_models(
     context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
-) -> MaterializeResult:
-    """The day's dunning actions, headend commands, payment retries, write-offs,
-    usage alerts and notices."""
+):
+    """Ingest what arrived; build the day's dunning stages, headend commands, payment
+    retries, write-offs and usage alerts with their tests; when all pass, record
+    what is sent in the ledger."""
     day = context.partition_key
     _require_a_bill_run(cablebill)
     settings = run_parameters.billing()
     report = cablebill.ingest(settings)
     log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
-    dbt_vars = json.dumps(settings | {"as_of": day})
-    for selection, what in (
-        (["--select", DAILY, "--exclude", RECORDING, AFTER_RECORDING], "collections"),
-        (
-            ["--select", f"{DAILY},{RECORDING}", f"{DAILY},{AFTER_RECORDING}"],
-            "recording what collections send on",
-        ),
-    ):
-        *_, outcome = dbt_runner.stream(
-            ["build", *selection, "--vars", dbt_vars, *dbt_runner.BUILD_FLAGS]
-        )
-        if not outcome.success:
-            raise RuntimeError(f"dbt build failed for {what} {day}: {outcome.reason}")
+    dbt_vars = settings | {"as_of": day}
+    for selection, what in _phases(context):
+        yield from build(context, cablebill, dbt_vars, selection, f"{what} {day}")
+
+
+def _phases(context: AssetExecutionContext) -> list[tuple[list[str], str]]:
+    """dbt's selection for the day's models and tests, then for the ledger models that
+    record what they send and the exports that read it: of the step's assets, or of
+    all of them."""
+    evaluate, record = "collections", "recording what collections send on"
+    selection, indirect = selection_for(context, DAILY, None)
+    indirect_args = ["--indirect-selection", indirect] if indirect else []
+    if selection == ["--select", DAILY]:
+        return [
+            ([*selection, "--exclude", RECORDING, AFTER_RECORDING], evaluate),
+            (["--select", f"{DAILY},{RECORDING}", f"{DAILY},{AFTER_RECORDING}"], record),
+        ]
+    nodes = get_manifest_and_translator_from_dbt_assets([context.assets_def])[0]["nodes"]
+    selected = [
+        spec.metadata[DAGSTER_DBT_UNIQUE_ID_METADATA_KEY]
+        for spec in context.assets_def.specs
+        if spec.key in context.selected_asset_keys
+    ]
+    recording = {RECORDING_TAG, AFTER_RECORDING_TAG}
+    first = [nodes[uid]["name"] for uid in selected if not recording & set(nodes[uid]["tags"])]
+    then = [nodes[uid]["name"] for uid in selected if recording & set(nodes[uid]["tags"])]
+    phases = [(["--select", *first, *indirect_args], evaluate)] if first else []
+    return [*phases, (["--select", *then, f"{DAILY},{AFTER_RECORDING}", *indirect_args], record)]
+
+
+@asset(deps=[collections_models], partitions_def=collection_days, group_name="collections")
+def collections(
+    context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+) -> MaterializeResult:
+    """The day's exports of what was sent (dunning actions, headend commands, payment
+    retries, write-offs, usage alerts) and its dunning notices."""
+    day = context.partition_key
     as_of = date.fromisoformat(day)
     out_dir = cablebill.collections_dir(day)
     with cablebill.read_warehouse() as con:
-        written = write_daily_exports(con, as_of, out_dir, settings["csv_byte_order_mark"])
+        written = write_daily_exports(
+            con, as_of, out_dir, run_parameters.billing()["csv_byte_order_mark"]
+        )
         notices = write_notices(con, as_of, out_dir / "notices", cablebill.operator)
     for w in written:
         log.info("collections %s: %s: %d rows", day, w.name, w.rows)

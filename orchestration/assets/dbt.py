@@ -16,6 +16,7 @@ internal models they read too.
 
 import json
 import logging
+from datetime import date
 
 from dagster import AssetCheckResult, AssetExecutionContext, AssetKey, AssetSpec, Output
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
@@ -27,8 +28,9 @@ from dagster_dbt.asset_utils import (
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration import dbt_runner
+from orchestration.asset_figures import figures
 from orchestration.partitions import bill_cycles, one_cycle_per_run
-from orchestration.settings import DBT_PROJECT_DIR, RunParameters
+from orchestration.settings import DBT_PROJECT_DIR, RUN_DATES, CablebillHome, RunParameters
 
 log = logging.getLogger("cablebill.dbt")
 
@@ -38,6 +40,8 @@ AFTER_CLOSE = "tag:after_close"
 CLOSE_TAG = "close"
 CLOSE = f"tag:{CLOSE_TAG}"
 DAILY = "tag:daily"
+RECORDING_TAG = "recording"
+AFTER_RECORDING_TAG = "after_recording"
 FEED_GATES = "tag:feed_gates"
 INTERNAL = "internal"
 CLOSED = AssetKey(["ledger", "close"])
@@ -77,10 +81,27 @@ class CablebillTranslator(DagsterDbtTranslator):
             )
         if props["resource_type"] == "seed":
             return spec.replace_attributes(group_name="settings")
+        if "daily" in props["tags"]:
+            return _daily(manifest, props, spec)
         if "after_close" in props["tags"]:
             layer = props["fqn"][1]
             return spec.replace_attributes(group_name=layer).merge_attributes(deps=[CLOSED])
         return spec.replace_attributes(group_name="billing")
+
+
+def _daily(manifest, props, spec: AssetSpec) -> AssetSpec:
+    """A collections model's spec. A model that runs before the day's recording reads
+    (as a source) what earlier days recorded: it does not depend on the ledger model
+    that records today's."""
+    spec = spec.replace_attributes(group_name="collections")
+    if {RECORDING_TAG, AFTER_RECORDING_TAG} & set(props["tags"]):
+        return spec
+    recorded = {
+        AssetKey([node["schema"], node["alias"]])
+        for node in manifest["nodes"].values()
+        if {RECORDING_TAG, "daily"} <= set(node["tags"])
+    }
+    return spec.replace_attributes(deps=[d for d in spec.deps if d.asset_key not in recorded])
 
 
 def _parents(props) -> list[str]:
@@ -121,10 +142,13 @@ def _asset_parents(manifest, props) -> set[str]:
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
 )
-def billing_models(context: AssetExecutionContext, run_parameters: RunParameters):
+def billing_models(
+    context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+):
     """Build the cycle's drafts: seeds, staging, rating and invoice marts, with their tests."""
     yield from _build(
         context,
+        cablebill,
         run_parameters,
         "the drafts",
         exclude=f"{CLOSE} {AFTER_CLOSE} {DAILY} {FEED_GATES}",
@@ -142,10 +166,14 @@ def billing_models(context: AssetExecutionContext, run_parameters: RunParameters
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
 )
-def accounting_models(context: AssetExecutionContext, run_parameters: RunParameters):
+def accounting_models(
+    context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+):
     """Build the journal, payment allocations, finance reports and the exported
     quarantine from the closed ledger."""
-    yield from _build(context, run_parameters, "the journal and reports", select=AFTER_CLOSE)
+    yield from _build(
+        context, cablebill, run_parameters, "the journal and reports", select=AFTER_CLOSE
+    )
 
 
 def stage_inputs(tag: str) -> list[AssetKey]:
@@ -178,37 +206,67 @@ def _table(manifest, unique_id: str) -> tuple[str, str]:
 
 def _build(
     context: AssetExecutionContext,
+    cablebill: CablebillHome,
     run_parameters: RunParameters,
     what: str,
     select: str | None = None,
     exclude: str | None = None,
     internal: bool = False,
 ):
-    """`dbt build` of the cycle in dbt's process (orchestration.dbt_runner): the stage,
-    or its selected assets, with the internal models they read if the stage builds
-    them (`internal`: the drafts; later stages read them as the drafts left them).
-    Each asset's and check's result is yielded as it finishes."""
+    """`dbt build` of the cycle (orchestration.dbt_runner): the stage, or its selected
+    assets, with the internal models they read if the stage builds them (`internal`:
+    the drafts; later stages read them as the drafts left them)."""
     cycle = context.partition_key
-    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
-    selection, indirect = get_subset_selection_for_context(
-        context, manifest, select, exclude, None, translator, None
-    )
+    selection, indirect = selection_for(context, select, exclude)
     if internal and "--select" in selection:  # a subset of the stage's assets
         at = selection.index("--select") + 1
+        manifest = get_manifest_and_translator_from_dbt_assets([context.assets_def])[0]
         selection[at] = " ".join([selection[at], *_internal_upstream(context, manifest)])
     log.info("dbt: building %s of cycle %s", what, cycle)
+    yield from build(
+        context,
+        cablebill,
+        run_parameters.billing() | {"cycle_date": cycle},
+        [*selection, *(["--indirect-selection", indirect] if indirect else [])],
+        f"cycle {cycle}",
+    )
+
+
+def selection_for(
+    context: AssetExecutionContext, select: str | None, exclude: str | None
+) -> tuple[list[str], str | None]:
+    """dbt's selection arguments for the step's assets and checks: `select` and
+    `exclude` when it runs all of them, and dbt's indirect selection to use."""
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    return get_subset_selection_for_context(
+        context, manifest, select, exclude, None, translator, None
+    )
+
+
+def build(
+    context: AssetExecutionContext,
+    cablebill: CablebillHome,
+    dbt_vars: dict,
+    selection: list[str],
+    what: str,
+):
+    """`dbt build` of `selection` with `dbt_vars`, in dbt's process
+    (orchestration.dbt_runner). Each check's result is yielded as it finishes, each
+    asset's when the build has ended, with its figures (orchestration.asset_figures):
+    the warehouse can be read only then."""
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     args = [
         "build",
         "--vars",
-        json.dumps(run_parameters.billing() | {"cycle_date": cycle}),
+        json.dumps(dbt_vars),
         "--exclude-resource-type",
         "unit_test",
         *selection,
-        *(["--indirect-selection", indirect] if indirect else []),
         *dbt_runner.BUILD_FLAGS,
     ]
     outputs, assets = context.assets_def.keys_by_output_name, context.assets_def.keys
-    built = checks = 0
+    built: list[Output] = []
+    checks = 0
     for item in dbt_runner.stream(args):
         if isinstance(item, dbt_runner.Outcome):
             outcome = item
@@ -220,13 +278,28 @@ def _build(
                 checks += 1
                 yield event
             elif isinstance(event, Output) and event.output_name in outputs:
-                built += 1
-                yield event
+                built.append(event)
+    yield from _with_figures(cablebill, manifest, built, dbt_vars)
     log.info(
-        "dbt: %d assets built, %d checks run; %d nodes failed", built, checks, len(outcome.failed)
+        "dbt: %d assets built, %d checks run; %d nodes failed",
+        len(built),
+        checks,
+        len(outcome.failed),
     )
     if not outcome.success:
-        raise RuntimeError(f"dbt build failed for cycle {cycle}: {outcome.reason}")
+        raise RuntimeError(f"dbt build failed for {what}: {outcome.reason}")
+
+
+def _with_figures(cablebill: CablebillHome, manifest, built: list[Output], dbt_vars: dict):
+    """Each Output with its table's figures for the run's cycle or day."""
+    if not built:
+        return
+    (dated,) = RUN_DATES & dbt_vars.keys()
+    nodes = [manifest["nodes"][output.metadata["unique_id"].value] for output in built]
+    with cablebill.read_warehouse() as con:
+        counted = figures(con, nodes, dated, date.fromisoformat(dbt_vars[dated]))
+    for output, node in zip(built, nodes, strict=True):
+        yield output.with_metadata({**output.metadata, **counted.get(node["unique_id"], {})})
 
 
 def _internal_upstream(context: AssetExecutionContext, manifest) -> list[str]:

@@ -230,6 +230,28 @@ def test_each_ingested_table_shows_its_own_rows(billed):
     assert deliveries["dagster/row_count"] == deliveries["deliveries_skipped"] > 0
 
 
+def test_each_dbt_table_shows_the_cycles_rows_and_totals(billed):
+    """What a person asks first of a built table, in Dagster: the cycle's invoices
+    (A1 27,200 + A2 7,180 = 34,380 due; supply 24,732 + 6,758; VAT 2,473 + 425) and a
+    journal whose debits equal its credits."""
+    with DagsterInstance.from_config(str(billed.home / "dagster")) as instance:
+
+        def latest(*path: str) -> dict:
+            (record,) = instance.fetch_materializations(AssetKey(list(path)), limit=1).records
+            return {k: v.value for k, v in record.asset_materialization.metadata.items()}
+
+        invoices = latest("marts", "invoices")
+        journal = latest("accounting", "journal_entries")
+    assert {k: invoices[k] for k in invoices if k.startswith(("dagster/", "rows", "total"))} == {
+        "dagster/row_count": 2,
+        "rows_of": "cycle_date = 2026-11-01",
+        "total supply_amount": "31,490.00",
+        "total vat_amount": "2,898.00",
+        "total amount_due": "34,380.00",
+    }
+    assert journal["total debit"] == journal["total credit"] != "0"
+
+
 def test_a_closed_cycle_reruns_and_changes_nothing(billed):
     exports = billed.home / "exports" / "2026-11-01"
     statements = billed.home / "statements" / "2026-11-01"

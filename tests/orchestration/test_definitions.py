@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from dagster import AssetKey, DagsterInvalidConfigError, validate_run_config
+from dagster import AssetCheckKey, AssetKey, DagsterInvalidConfigError, validate_run_config
 from pydantic import ValidationError
 
 from orchestration.assets.dbt import dbt_project, internal_upstream
@@ -169,3 +169,22 @@ def test_collections_run_daily_apart_from_the_bill_run():
     bill_run_keys = defs.resolve_job_def("bill_run").asset_layer.executable_asset_keys
     assert AssetKey(["collections"]) not in bill_run_keys
     assert AssetKey(["exports"]) in bill_run_keys
+
+
+def test_collections_models_are_dbt_assets_whose_tests_are_asset_checks():
+    """The day's models are assets of the collections job, their dbt tests its checks;
+    a model read before the day's recording does not depend on the ledger model that
+    records the day (it reads what earlier days recorded)."""
+    layer = defs.resolve_job_def("collections_daily").asset_layer
+    graph = layer.asset_graph
+    due = AssetKey(["collections", "dunning_actions_due"])
+    recorded = AssetKey(["ledger", "ledger_dunning_actions"])
+    assert {due, recorded, AssetKey(["collections"])} <= layer.executable_asset_keys
+    assert AssetCheckKey(due, "row_rules_dunning_actions_due") in graph.asset_check_keys
+    assert graph.get(recorded).parent_keys == {due}
+    last_sent = AssetKey(["collections", "int_last_account_command"])
+    assert AssetKey(["ledger", "ledger_headend_commands"]) not in graph.get(last_sent).parent_keys
+    assert (
+        not layer.executable_asset_keys
+        & defs.resolve_job_def("bill_run").asset_layer.executable_asset_keys
+    )
