@@ -32,6 +32,7 @@ class Column:
     default: str | None = None
     min_value: int | None = None
     max_value: int | None = None
+    signed: bool = False  # MONEY that may be negative (a credit), not a direction
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Entity:
     account_ref: str | None = None  # column that must name an account of the same snapshot
     product_ref: str | None = None  # column that must name a product of the same snapshot
     checks: tuple[str, ...] = ()  # extra row rules, see connectors.validate
+    optional: bool = False  # a snapshot may leave it out (its file, not its rows)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -207,6 +209,23 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         key=("account_id", "subscription_id", "promo_code", "starts_on"),
         account_ref="account_id",
+    ),
+    # What each account owed the previous billing system at go-live: taken in once
+    # (a later delivery of another amount is quarantined, never a second balance).
+    Entity(
+        "cms",
+        "opening_balances",
+        (
+            _c("account_id", ID, True),
+            _c("amount", MONEY, True, signed=True),
+            _c("currency", ID, True),
+            _c("as_of", DATE, True),
+            _c("due_date", DATE),
+            _c("legacy_ref", ID),
+        ),
+        key=("account_id",),
+        account_ref="account_id",
+        optional=True,
     ),
     # --- headend: append-only events ------------------------------------------
     Entity(

@@ -262,6 +262,7 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
         _flag_references(scratch, ent, checked)
         _flag_foreign_product(scratch, ent, checked)
         _flag_foreign_payment(scratch, ent, checked)
+        _flag_second_opening_balance(scratch, ent, checked)
         if ent.name in _FIRST:
             scratch.execute(
                 f"insert into {currencies} select {q(f't_{ent.key[0]}')}, t_currency "
@@ -511,6 +512,40 @@ def _flag_foreign_payment(con, ent: Entity, checked: str) -> None:
         where {checked}._reason is null
             and {checked}.t_account_id = accounts.account_id
             and {checked}.t_currency <> accounts.currency
+    """)
+
+
+def _flag_second_opening_balance(con, ent: Entity, checked: str) -> None:
+    """An opening balance in another currency than its account's in the same snapshot,
+    or of an account whose opening balance an earlier delivery gave with another
+    amount or currency: an account is taken in once, with one balance."""
+    if ent.name != "opening_balances":
+        return
+    con.execute(f"""
+        update {checked} set _reason = 'currency_mismatch',
+            _detail = 'currency: ' || t_currency || ' is not the account''s currency ('
+                || accounts.currency || ')'
+        from currency_accounts as accounts
+        where {checked}._reason is null
+            and {checked}.t_account_id = accounts.code
+            and {checked}.t_currency <> accounts.currency
+    """)
+    con.execute(f"""
+        update {checked} set _reason = 'opening_balance_conflict',
+            _detail = 'amount: ' || t_amount || ' ' || t_currency
+                || ' differs from the opening balance ' || earlier.amount || ' '
+                || earlier.currency || ' delivered in ' || earlier._delivery_id
+                || ' (an account has one opening balance)'
+        from (
+            select account_id, amount, currency, _delivery_id
+            from {raw_table(ent)}
+            qualify row_number() over (
+                partition by account_id order by _extracted_at, _delivery_id
+            ) = 1
+        ) as earlier
+        where {checked}._reason is null
+            and {checked}.t_account_id = earlier.account_id
+            and ({checked}.t_amount <> earlier.amount or {checked}.t_currency <> earlier.currency)
     """)
 
 

@@ -157,7 +157,7 @@ def _column_checks(column: Column, rules: Rules) -> list[tuple[str, str, str]]:
                 lit(f"{name}: holds a control character (only tab is allowed)"),
             )
         )
-    if column.type == MONEY:
+    if column.type == MONEY and not column.signed:
         checks.append(
             (
                 f"({typed}) < 0",

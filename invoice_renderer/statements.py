@@ -3,7 +3,9 @@ in HTML (e-mail and portal) and Typst markup (print, see `pdf`).
 
 The renderer reads the closed invoices only and never recomputes a total: every
 figure on a statement is a figure of `ledger.invoices`, `ledger.invoice_lines` or
-`ledger.statement_summaries`, formatted in the account's language.
+`ledger.statement_summaries`, formatted in the account's language. A first invoice
+that took in an opening balance (`ledger.opening_balances`) names its previous
+system's reference beside the previous balance.
 """
 
 from __future__ import annotations
@@ -60,10 +62,11 @@ def statements(con: duckdb.DuckDBPyConnection, cycle_date: date) -> Iterator[lis
     invoices = con.execute(
         f"""
         select i.*, {", ".join("a." + c for c in ACCOUNT_COLUMNS)},
-               {", ".join("s." + c for c in SUMMARY_COLUMNS)}
+               {", ".join("s." + c for c in SUMMARY_COLUMNS)}, o.legacy_ref
         from ledger.invoices as i
         inner join ledger.invoice_accounts as a on i.invoice_no = a.invoice_no
         left join ledger.statement_summaries as s on i.invoice_no = s.invoice_no
+        left join ledger.opening_balances as o on i.invoice_no = o.invoice_no
         where i.cycle_date = ?
         order by i.invoice_no
         """,
@@ -152,7 +155,12 @@ def view(statement: Statement, operator: dict) -> dict:
         "issue_day": inv["issue_date"],
         "due_date": formatting.day(inv["due_date"], lang),
         "summary": [
-            (t["previous_balance"], money(inv["previous_balance"])),
+            (
+                t["opening_balance"].format(ref=inv["legacy_ref"])
+                if inv.get("legacy_ref")
+                else t["previous_balance"],
+                money(inv["previous_balance"]),
+            ),
             (t["payments_and_credits"], money(inv["payments_and_credits"])),
             (t["current_charges"], money(inv["current_charges"])),
         ],

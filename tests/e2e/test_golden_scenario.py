@@ -151,6 +151,19 @@ def test_every_statement_shows_its_invoice_lines_and_totals_in_html_and_pdf(bill
                 assert _shown(amount, currency) in pdf, (number, amount)
 
 
+def test_a_first_invoice_shows_the_balance_taken_over_from_the_previous_system(billed):
+    """G31 owed the previous system 20,000 (LEGACY-G31, due Oct 25) and paid 5,000 of
+    it: its statement names the balance and shows the 15,000 still unpaid as overdue
+    since Oct 25; G32's credit has no reference of its own."""
+    invoices = {r["account_id"]: r for r in read_csv(billed / "exports/2026-11-01/invoices.csv")}
+    folder = billed / "statements" / "2026-11-01"
+    g31 = _visible((folder / f"{invoices['G31']['invoice_no']}.html").read_text("utf-8"))
+    g32 = _visible((folder / f"{invoices['G32']['invoice_no']}.html").read_text("utf-8"))
+    assert "청구 요약 이전 시스템 잔액 (LEGACY-G31) ₩20,000 납부 및 조정 ₩5,000" in g31
+    assert "₩15,000" in g31 and "2026년 10월 25일" in g31
+    assert "이전 시스템 잔액 (OB-G32) -₩3,000" in g32
+
+
 def test_statements_rendered_by_worker_processes_are_those_the_run_wrote(
     billed, tmp_path, monkeypatch
 ):

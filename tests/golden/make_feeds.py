@@ -239,6 +239,21 @@ def main() -> None:
     sub(acct(25), 1, "BASE")
     # G30 bills on the 15th: not in this run
     sub(acct(30, bill_cycle_day=15), 1, "BASE")
+    # go-live: G31 owed the previous system 20,000 (due Oct 25) and paid 5,000 of it
+    # on Oct 28; G32 had a credit of 3,000 there
+    sub(acct(31), 1, "BASE")
+    sub(acct(32), 1, "BASE")
+    opening = [
+        {
+            "account_id": "G31",
+            "amount": 20000,
+            "currency": "KRW",
+            "as_of": "2026-10-31",
+            "due_date": "2026-10-25",
+            "legacy_ref": "LEGACY-G31",
+        },
+        {"account_id": "G32", "amount": -3000, "currency": "KRW", "as_of": "2026-10-31"},
+    ]
 
     write_delivery(
         INBOX,
@@ -253,6 +268,7 @@ def main() -> None:
             "orders.csv": orders,
             "promotions.csv": promotions(),
             "promotion_assignments.csv": assignments,
+            "opening_balances.csv": opening,
         },
     )
 
@@ -346,6 +362,15 @@ def main() -> None:
                     "status": "approved",
                     "method": "card",
                     "processed_at": _ts("2026-10-20"),
+                },
+                {
+                    "txn_id": "T-G31-1",
+                    "account_id": "G31",
+                    "amount": 5000,
+                    "currency": "KRW",
+                    "status": "approved",
+                    "method": "card",
+                    "processed_at": _ts("2026-10-28"),
                 },
                 {
                     "txn_id": "T-G26-0",

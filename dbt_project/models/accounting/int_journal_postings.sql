@@ -334,6 +334,30 @@ write_off_postings as (
 
 ),
 
+opening_balance_postings as (
+
+    {# what an account owed the previous billing system (a credit: negative) moves to
+        receivables against the migration clearing account, on its go-live date, by
+        the close that took it in #}
+    select
+        'OB:' || opening.account_id as journal_id,
+        sides.side as event_line_no,
+        opening.cycle_date,
+        opening.as_of as posting_date,
+        case when sides.side = 1 then 'receivable' else 'migration_clearing' end as role,
+        cast(null as {{ dbt.type_string() }}) as product_gl_account,
+        cast(null as {{ dbt.type_string() }}) as product_code,
+        case when sides.side = 1 then opening.amount else -opening.amount end as amount,
+        opening.currency,
+        'opening_balance' as source_type,
+        opening.legacy_ref as source_id,
+        opening.account_id,
+        'Opening balance from the previous system (' || opening.legacy_ref || ')' as memo
+    from {{ source('ledger', 'opening_balances') }} as opening
+    cross join sides
+
+),
+
 credit_positions as (
 
     select
@@ -398,6 +422,8 @@ postings as (
     select * from write_off_postings
     union all
     select * from credit_balance_postings
+    union all
+    select * from opening_balance_postings
 
 )
 

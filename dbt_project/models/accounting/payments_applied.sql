@@ -1,12 +1,28 @@
 {#- How each payment is applied (export `payments_applied`): oldest invoice first.
-    Per account, what is owed (invoices, refunds and chargebacks reopening what they
-    reverse) and what settles it (payments, credit notes, write-offs, invoices in
-    credit) are laid end to end in the order the ledger recorded them; a payment
+    Per account, what is owed (an opening balance from the previous billing system,
+    invoices, refunds and chargebacks reopening what they reverse) and what settles
+    it (payments, credit notes, write-offs, invoices in credit, an opening credit) are laid end to end in the order the ledger recorded them; a payment
     pays the part of an invoice its stretch overlaps. Both sequences only grow, so
     an allocation once exported never changes; cycle_date is the bill run that made
     it. -#}
-with owed as (
+with opening as (
 
+    select
+        account_id,
+        legacy_ref as ref,
+        'invoice' as kind,
+        cycle_date,
+        as_of as dated,
+        amount
+    from {{ source('ledger', 'opening_balances') }}
+
+),
+
+owed as (
+
+    select * from opening
+    where amount > 0
+    union all
     select
         account_id,
         invoice_no as ref,
@@ -69,6 +85,16 @@ settled as (
         -current_charges as amount
     from {{ source('ledger', 'invoices') }}
     where current_charges < 0
+    union all
+    select
+        account_id,
+        ref,
+        kind,
+        cycle_date,
+        dated,
+        -amount as amount
+    from opening
+    where amount < 0
 
 ),
 

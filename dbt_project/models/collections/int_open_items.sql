@@ -1,4 +1,6 @@
-{#- What each account owes as of the day (var as_of), invoice by invoice: payments
+{#- What each account owes as of the day (var as_of), invoice by invoice (an opening
+    balance from the previous billing system first, as an invoice of its as_of date
+    due on its due date): payments
     received up to that day (shown on an invoice yet or not), credit notes and
     write-offs pay the oldest invoice first; a refund or chargeback takes back what it
     paid, so the newest invoice it had paid is open again, due as it was.
@@ -11,6 +13,15 @@ with as_of as (
 
 owed as (
 
+    select
+        opening.account_id,
+        opening.legacy_ref as ref,
+        opening.as_of as dated,
+        opening.due_date,
+        opening.amount
+    from {{ source('ledger', 'opening_balances') }} as opening
+    where opening.amount > 0
+    union all
     select
         invoices.account_id,
         invoices.invoice_no as ref,
@@ -62,6 +73,14 @@ settled as (
     from {{ source('ledger', 'invoices') }} as invoices
     cross join as_of
     where invoices.current_charges < 0 and invoices.issue_date <= as_of.as_of_date
+    union all
+    select
+        opening.account_id,
+        opening.legacy_ref as ref,
+        opening.as_of as dated,
+        -opening.amount as amount
+    from {{ source('ledger', 'opening_balances') }} as opening
+    where opening.amount < 0
 
 ),
 

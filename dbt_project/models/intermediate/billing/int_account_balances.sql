@@ -1,5 +1,6 @@
 {#- Per billed account: the previous balance (amount due on its latest closed
-    invoice, negative when in credit) and the payments, refunds and credit notes not
+    invoice, negative when in credit, plus an opening balance from the previous
+    billing system this run takes in) and the payments, refunds and credit notes not
     shown on a closed invoice yet: those ingested up to this bill run that no close
     recorded, this run's credit notes, and those an earlier close recorded when the
     account got no invoice (owing nothing and owed nothing), after its latest
@@ -27,6 +28,24 @@ latest as (
     from {{ ref('int_accounts_billed') }} as billed
     left join previous
         on billed.account_id = previous.account_id and previous.recency = 1
+
+),
+
+latest_or_opening as (
+
+    {# an opening balance stands for the previous invoice of an account that has
+        none yet (its late fee and its reference); beside a closed invoice it adds
+        to it #}
+    select
+        latest.account_id,
+        latest.cycle_date,
+        coalesce(latest.invoice_no, opening.legacy_ref) as invoice_no,
+        coalesce(latest.due_date, opening.due_date) as due_date,
+        coalesce(latest.current_charges, opening.amount) as current_charges,
+        coalesce(latest.amount_due, 0) + coalesce(opening.amount, 0) as amount_due
+    from latest
+    left join {{ ref('int_opening_balances') }} as opening
+        on latest.account_id = opening.account_id
 
 ),
 
@@ -83,7 +102,7 @@ select
     coalesce(latest.current_charges, 0) as previous_current_charges,
     coalesce(latest.amount_due, 0) as previous_balance,
     coalesce(sum(settled.amount), 0) as payments_and_credits
-from latest
+from latest_or_opening as latest
 left join settled
     on latest.account_id = settled.account_id
 group by

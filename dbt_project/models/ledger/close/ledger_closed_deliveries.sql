@@ -10,6 +10,7 @@
 -- depends_on: {{ ref('ledger_statement_promotions') }}
 -- depends_on: {{ ref('ledger_credit_notes') }}
 -- depends_on: {{ ref('ledger_suspense_payments') }}
+-- depends_on: {{ ref('ledger_opening_balances') }}
 with due as (
 
     select
