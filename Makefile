@@ -48,6 +48,7 @@ demo: parse
 	rm -rf $(DEMO_HOME)
 	$(BIN)/cablebill generate --accounts $(DEMO_ACCOUNTS) --seed 42 --cycle $(DEMO_CYCLE) --out $(DEMO_HOME)/inbox
 	$(BIN)/cablebill run --inbox $(DEMO_HOME)/inbox --cycle $(DEMO_CYCLE) --home $(DEMO_HOME)
+	$(BIN)/cablebill simulate-payments --home $(DEMO_HOME) --cycle $(DEMO_CYCLE) --seed 42 --out $(DEMO_HOME)/inbox
 	$(BIN)/cablebill collect --inbox $(DEMO_HOME)/inbox --as-of $(DEMO_COLLECT_DAY) --home $(DEMO_HOME)
 
 test: parse lint test-debs

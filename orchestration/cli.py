@@ -65,6 +65,16 @@ def _parser() -> argparse.ArgumentParser:
         help="mean data-usage records per internet account and period",
     )
 
+    pay = sub.add_parser(
+        "simulate-payments",
+        help="write the payments that banks, gateways and subscribers make for a closed "
+        "cycle's bills (synthetic: demos and tests)",
+    )
+    pay.add_argument("--home", type=Path, required=True, help="where the cycle was billed")
+    pay.add_argument("--cycle", type=_cycle, required=True, help="the closed cycle, YYYY-MM-DD")
+    pay.add_argument("--out", type=Path, required=True, help="the inbox to write into")
+    pay.add_argument("--seed", type=int, default=1)
+
     scale = sub.add_parser(
         "bench",
         help="the bill run at scale, stage by stage, against a bare DuckDB floor "
@@ -197,6 +207,16 @@ def main(argv: list[str] | None = None) -> int:
 
         folders = generate(args.out, args.accounts, args.seed, args.cycle, args.usage_records)
         for folder in folders:
+            print(f"wrote {folder}")
+        return 0
+    if args.command == "simulate-payments":
+        from connectors.synthetic.payments import simulate_payments
+
+        exports = args.home / "exports" / args.cycle.isoformat()
+        if not (exports / "invoices.csv").is_file():
+            print(f"error: no exports of a closed cycle in {exports}", file=sys.stderr)
+            return 2
+        for folder in simulate_payments(exports, args.out, args.cycle, args.seed):
             print(f"wrote {folder}")
         return 0
     if args.command == "calendar":

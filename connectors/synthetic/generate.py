@@ -1,4 +1,6 @@
-"""`generate`: deterministic synthetic deliveries for one bill cycle.
+"""`generate`: deterministic synthetic deliveries for one bill cycle, the first after
+go-live from a previous billing system: the CMS snapshot hands over each account's
+opening balance (the previous system's last bill), paid in the period by most.
 
 Accounts are generated in chunks, each from its own seeded random source, and
 streamed to the delivery files, so memory stays flat at any scale. A small,
@@ -82,6 +84,7 @@ def generate(
             "orders",
             "promotions",
             "promotion_assignments",
+            "opening_balances",
         ],
     )
     headend = DeliveryWriter(
@@ -152,6 +155,8 @@ class _Chunk:
         self.rng = random.Random(self.rng_seed)
         # its own stream, so that planting mismatches leaves every other row as it was
         self.planting = random.Random(f"{seed}:{first}:planted")
+        # and one for the balances handed over at go-live
+        self.legacy = random.Random(f"{seed}:{first}:legacy")
         fake = Faker("ko_KR")
         fake.seed_instance(f"{seed}:{first}")
         # Faker costs about 0.5 ms an account: each chunk draws a pool and picks from it
@@ -178,6 +183,7 @@ class _Chunk:
                 "devices",
                 "orders",
                 "promotion_assignments",
+                "opening_balances",
             )
         }
         self.headend: dict[str, list[dict]] = {
@@ -460,17 +466,41 @@ class _Chunk:
                     }
                 )
 
-    # -- payments ------------------------------------------------------------
+    # -- go-live and payments --------------------------------------------------
     def _payment(self, account: dict, held: list[dict]) -> None:
+        """The previous billing system's last bill, handed over as the account's opening
+        balance (due in the period, the day before the cycle its go-live), and its
+        payment in the period: declined, failed or never made for a few, so that their
+        first invoice carries it with a late fee; a few accounts were in credit."""
         rng, period = self.rng, self.period
         prices = {p[0]: p[5] for p in catalog.PRODUCTS}
         amount = sum(prices[s["product_code"]] for s in held) * 11 // 100 * 10
         n = int(account["account_id"][1:])
+        due = period.start + timedelta(days=20)
         paid_at = period.at(period.start + timedelta(days=rng.randrange(5, 25)), rng)
+        in_credit = self.legacy.random() < 0.01
+        if amount or in_credit:
+            self.cms["opening_balances"].append(
+                {
+                    "account_id": account["account_id"],
+                    "amount": -self.legacy.randrange(1, 11) * 1000 if in_credit else amount,
+                    "currency": "KRW",
+                    "as_of": period.end - timedelta(days=1),
+                    "due_date": due,
+                    "legacy_ref": f"OLD-{account['account_id']}",
+                }
+            )
+        if not amount:
+            return
+        # an account in credit pays nothing (its draws are made all the same, so that
+        # every other row stays as the seed gives it)
+        unmade = [] if in_credit else None
         method = account["payment_method"]
         if method in ("card", "easy_pay"):
             declined = rng.random() < 0.05
-            self.payments["card_settlements"].append(
+            self._pay(
+                unmade,
+                "card_settlements",
                 {
                     "txn_id": f"C{period.start:%Y%m}-N{n:08d}",
                     "account_id": account["account_id"],
@@ -482,11 +512,13 @@ class _Chunk:
                     "provider": "KCP" if method == "card" else "NaverPay",
                     "card_last4": account["card_last4"],
                     "processed_at": paid_at,
-                }
+                },
             )
         elif method == "auto_debit":
             failed = rng.random() < 0.03
-            self.payments["autodebit_results"].append(
+            self._pay(
+                unmade,
+                "autodebit_results",
                 {
                     "request_id": f"R{period.start:%Y%m}-N{n:08d}",
                     "account_id": account["account_id"],
@@ -495,21 +527,25 @@ class _Chunk:
                     "result_code": "E101" if failed else "0000",
                     "bank_code": "004",
                     "processed_on": paid_at.date(),
-                }
+                },
             )
         elif method == "virtual_account":
             depositor = account["name"] if n % 503 != 0 else f"입금 {PLANTED_PAN}"
-            self.payments["va_deposits"].append(
+            self._pay(
+                unmade,
+                "va_deposits",
                 {
                     "deposit_id": f"VA{period.start:%Y%m}-N{n:08d}",
                     "virtual_account_no": account["virtual_account_no"],
                     "amount": amount,
                     "depositor_name": depositor,
                     "deposited_at": paid_at,
-                }
+                },
             )
         if method == "card" and rng.random() < 0.002:
-            self.payments["refunds"].append(
+            self._pay(
+                unmade,
+                "refunds",
                 {
                     "refund_id": f"RF{n:08d}",
                     "account_id": account["account_id"],
@@ -517,8 +553,12 @@ class _Chunk:
                     "kind": "refund",
                     "original_txn_id": f"C{period.start:%Y%m}-N{n:08d}",
                     "processed_at": paid_at,
-                }
+                },
             )
+
+    def _pay(self, unmade: list | None, entity: str, row: dict) -> None:
+        """Deliver a payment row, or put it in `unmade` (a payment not made)."""
+        (self.payments[entity] if unmade is None else unmade).append(row)
 
 
 def _poisson(rng: random.Random, mean: float) -> int:

@@ -56,6 +56,7 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
             "invoices",
             "invoice_lines",
             "invoice_payments",
+            "opening_balances",
             "dim_accounts",
             "credit_notes",
             "write_offs",

@@ -1,0 +1,105 @@
+"""Simulated payments answer a closed cycle's bills: the amount each bill asks, by
+the account's method, in the delivery of the first extraction after the payment."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from connectors.ingest import ingest_inbox
+from connectors.synthetic.payments import simulate_payments
+from tests.deliveries import OPERATOR_TIMEZONE, account, csv_bytes, product, write_delivery
+
+CYCLE = date(2026, 11, 1)
+METHODS = ("auto_debit", "card", "easy_pay", "virtual_account", "giro")
+
+
+def _world(root: Path, accounts: int) -> tuple[Path, Path]:
+    """An inbox with a CMS snapshot of `accounts` accounts, and the cycle's exports
+    asking each for 10,000 + its number won, due Nov 23 (A0's bill is 0: unpaid)."""
+    inbox, exports = root / "inbox", root / "exports"
+    rows = [
+        account(
+            f"A{n}",
+            payment_method=METHODS[n % len(METHODS)],
+            virtual_account_no=f"5620000000{n:04d}"
+            if METHODS[n % 5] == "virtual_account"
+            else None,
+            card_last4="1234" if METHODS[n % 5] in ("card", "easy_pay") else None,
+        )
+        for n in range(accounts)
+    ]
+    write_delivery(
+        inbox, "cms", "20261101-0001", {"accounts.csv": rows, "products.csv": [product("B", 1)]}
+    )
+    exports.mkdir()
+    (exports / "invoices.csv").write_bytes(
+        b"\xef\xbb\xbf"
+        + csv_bytes(
+            [
+                {
+                    "invoice_no": f"INV-{n}",
+                    "account_id": f"A{n}",
+                    "due_date": "2026-11-23",
+                    "currency": "KRW",
+                    "amount_due": f"{10000 + n if n else 0}.00",
+                }
+                for n in range(accounts)
+            ]
+        )
+    )
+    return inbox, exports
+
+
+def _read(folder: Path, entity: str) -> list[dict]:
+    with (folder / f"{entity}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_bills_are_paid_as_asked_by_method_and_mostly_on_time(tmp_path):
+    inbox, exports = _world(tmp_path, 2000)
+
+    folders = simulate_payments(exports, inbox, CYCLE, seed=7)
+
+    assert [f.name for f in folders] == ["20261124-P2611", "20261201-P2611", "20261215-P2611"]
+    asked = {f"A{n}": Decimal(10000 + n) for n in range(1, 2000)}
+    paid: dict[str, list[tuple[str, Decimal, str]]] = {}
+    for folder in folders:
+        for row in _read(folder, "autodebit_results"):
+            ok = row["result"] == "success"
+            paid.setdefault(row["account_id"], []).append((folder.name, Decimal(row["amount"]), ok))
+        for row in _read(folder, "card_settlements"):
+            ok = row["status"] == "approved"
+            paid.setdefault(row["account_id"], []).append((folder.name, Decimal(row["amount"]), ok))
+        for row in _read(folder, "va_deposits"):
+            account_id = f"A{int(row['virtual_account_no'][-4:])}"
+            paid.setdefault(account_id, []).append((folder.name, Decimal(row["amount"]), True))
+    assert "A0" not in paid  # nothing to pay
+    on_time = sum(
+        any(folder == "20261124-P2611" and ok for folder, _, ok in answers)
+        for answers in paid.values()
+    )
+    assert 0.85 * 1999 < on_time < 0.97 * 1999
+    for account_id, answers in paid.items():
+        made = [amount for _, amount, ok in answers if ok]
+        assert made in ([asked[account_id]], [asked[account_id] // 2]), (account_id, answers)
+        # a failure or decline comes first, on the due date, and is paid later
+        if len(answers) == 2:
+            assert not answers[0][2] and answers[1][2], (account_id, answers)
+
+
+def test_the_same_seed_pays_the_same_and_every_delivery_loads(tmp_path):
+    first, exports = _world(tmp_path / "a", 300)
+    second, _ = _world(tmp_path / "b", 300)
+    home = tmp_path / "home"
+
+    a = simulate_payments(exports, first, CYCLE, seed=3)
+    b = simulate_payments(exports, second, CYCLE, seed=3)
+
+    for x, y in zip(a, b, strict=True):
+        assert (x / "_manifest.json").read_text() == (y / "_manifest.json").read_text()
+    report = ingest_inbox(first, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
+    assert [d.status for d in report.deliveries] == ["loaded"] * 4
+    assert report.rows_quarantined == 0
