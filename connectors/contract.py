@@ -85,6 +85,9 @@ ENTITIES: tuple[Entity, ...] = (
             _c("card_last4", DIGITS),
             _c("virtual_account_no", DIGITS),
             _c("business_reg_no", DIGITS),
+            _c("representative_name", TEXT),
+            _c("business_type", TEXT),  # 업태
+            _c("business_item", TEXT),  # 종목
             _c("tax_exempt", BOOL, default="false"),
             _enum("status", "active suspended terminated", True),
             _c("created_at", TIMESTAMP, True),

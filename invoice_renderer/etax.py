@@ -1,13 +1,20 @@
-"""E-tax invoices (전자세금계산서) for business accounts, one XML document per invoice.
+"""E-tax invoices (전자세금계산서) for business accounts, one XML document each.
 
 The document follows the element names of the Korean standard e-tax invoice
 message (KEC "TaxInvoice" schema, as the National Tax Service's e-tax invoice
-system receives it): the supplier and the buyer with their business registration
-numbers, the taxable supply, the VAT and their total, and one summary item for the
-billing period. VAT-exempt supplies (the TV licence fee) belong on a 계산서, not on
-a tax invoice, so the supply here is the invoice's standard and zero-rated supply.
-Both registration numbers are validated (python-stdnum with the NTS check digit);
-an invalid one stops the export and names the invoice.
+system receives it): the message's 14-digit timestamp, the document's id, type,
+date and purpose (and, amended, why and which document it amends), the supplier and
+the buyer with their business registration numbers, representatives, business
+types and items (업태, 종목), e-mail and address, the supply, the VAT and their
+total, and one summary item for the billing period. Which documents a cycle has is
+the dbt model exports_tax_invoices: a general and a zero-rated document per
+business invoice with such a supply, an amended one per credit note. VAT-exempt
+supplies (the TV licence fee) belong on a 계산서, not on a tax invoice. Both
+registration numbers are validated (python-stdnum with the NTS check digit); an
+invalid one stops the export and names the document.
+
+The message timestamp is the document's date at 00:00:00: writing the documents
+again, or on another engine, gives the same bytes.
 """
 
 from __future__ import annotations
@@ -24,9 +31,8 @@ import duckdb
 from connectors.registration import is_valid_brn
 
 NAMESPACE = "urn:kr:or:kec:standard:Tax:ReusableAggregateBusinessInformationEntitySchemaModule:1:0"
-TYPE_GENERAL = "0101"  # 일반 세금계산서
-TYPE_ZERO_RATED = "0102"  # 영세율 세금계산서
 PURPOSE_BILLING = "02"  # 청구
+BUYER_IS_A_BUSINESS = "01"  # the buyer is identified by its business registration number
 
 
 @dataclass(frozen=True)
@@ -34,57 +40,64 @@ class Supplier:
     business_reg_no: str
     name: str
     representative: str
+    business_type: str | None = None
+    business_item: str | None = None
+    email: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)
 class TaxInvoice:
-    invoice_no: str
+    """One document, as the model exports_tax_invoices gives it."""
+
+    document_id: str
+    type_code: str
+    amendment_code: str | None
+    original_document_id: str | None
     issue_date: date
     period_start: date
     period_last_day: date
-    buyer_reg_no: str
-    buyer_name: str
-    standard_supply: Decimal
+    buyer: Supplier
     supply: Decimal
     vat: Decimal
     total: Decimal
 
 
 def tax_invoices(con: duckdb.DuckDBPyConnection, cycle_date: date) -> list[TaxInvoice]:
-    """The cycle's business invoices with a taxable supply, in invoice order (the
-    dbt model exports_tax_invoices)."""
+    """The documents the cycle's close issued, in document order."""
     rows = con.execute(
-        "select invoice_no, issue_date, period_start, period_last_day, business_reg_no, name, "
-        "standard_supply, supply_amount, vat_amount, total_amount from exports.tax_invoices "
-        "where cycle_date = ? order by invoice_no",
+        "select document_id, type_code, amendment_code, original_document_id, issue_date, "
+        "period_start, period_last_day, business_reg_no, name, representative_name, "
+        "business_type, business_item, email, address, supply_amount, vat_amount, "
+        "total_amount from exports.tax_invoices where cycle_date = ? order by document_id",
         [cycle_date],
     ).fetchall()
-    return [TaxInvoice(*row) for row in rows]
+    return [TaxInvoice(*row[:7], Supplier(*row[7:14]), *row[14:]) for row in rows]
 
 
 def render_xml(invoice: TaxInvoice, supplier: Supplier) -> bytes:
     """The e-tax invoice document; ValueError when a registration number is invalid."""
-    for role, number in (("supplier", supplier.business_reg_no), ("buyer", invoice.buyer_reg_no)):
-        if not number or not is_valid_brn(number):
+    for role, party in (("supplier", supplier), ("buyer", invoice.buyer)):
+        if not party.business_reg_no or not is_valid_brn(party.business_reg_no):
             raise ValueError(
-                f"e-tax invoice {invoice.invoice_no}: the {role}'s business registration "
-                f"number {number!r} is not valid"
+                f"e-tax invoice {invoice.document_id}: the {role}'s business registration "
+                f"number {party.business_reg_no!r} is not valid"
             )
     root = ET.Element("TaxInvoice", xmlns=NAMESPACE)
-    _sub(ET.SubElement(root, "ExchangedDocument"), "IssueDateTime", _ymd(invoice.issue_date))
+    exchanged = ET.SubElement(root, "ExchangedDocument")
+    _sub(exchanged, "IssueDateTime", _ymd(invoice.issue_date) + "000000")
     document = ET.SubElement(root, "TaxInvoiceDocument")
-    _sub(document, "IssueID", invoice.invoice_no)
-    _sub(document, "TypeCode", TYPE_GENERAL if invoice.standard_supply else TYPE_ZERO_RATED)
+    _sub(document, "IssueID", invoice.document_id)
+    _sub(document, "TypeCode", invoice.type_code)
     _sub(document, "IssueDateTime", _ymd(invoice.issue_date))
     _sub(document, "PurposeCode", PURPOSE_BILLING)
+    _sub(document, "AmendmentStatusCode", invoice.amendment_code)
+    _sub(document, "OriginalIssueID", invoice.original_document_id)
     settlement = ET.SubElement(root, "TaxInvoiceTradeSettlement")
-    invoicer = ET.SubElement(settlement, "InvoicerParty")
-    _sub(invoicer, "ID", _digits(supplier.business_reg_no))
-    _sub(invoicer, "NameText", supplier.name)
-    _sub(ET.SubElement(invoicer, "SpecifiedPerson"), "NameText", supplier.representative)
+    _party(ET.SubElement(settlement, "InvoicerParty"), supplier)
     invoicee = ET.SubElement(settlement, "InvoiceeParty")
-    _sub(invoicee, "ID", _digits(invoice.buyer_reg_no))
-    _sub(invoicee, "NameText", invoice.buyer_name)
+    _party(invoicee, invoice.buyer)
+    _sub(invoicee, "BusinessTypeCode", BUYER_IS_A_BUSINESS)
     summation = ET.SubElement(settlement, "SpecifiedMonetarySummation")
     _sub(summation, "ChargeTotalAmount", _amount(invoice.supply))
     _sub(summation, "TaxTotalAmount", _amount(invoice.vat))
@@ -104,22 +117,39 @@ def render_xml(invoice: TaxInvoice, supplier: Supplier) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def _party(element: ET.Element, party: Supplier) -> None:
+    """A party's identity, business, representative, contact and address; what the
+    feed or settings leave empty is left out."""
+    _sub(element, "ID", _digits(party.business_reg_no))
+    _sub(element, "TypeCode", party.business_type)
+    _sub(element, "NameText", party.name)
+    _sub(element, "ClassificationCode", party.business_item)
+    if party.representative:
+        _sub(ET.SubElement(element, "SpecifiedPerson"), "NameText", party.representative)
+    if party.email:
+        _sub(ET.SubElement(element, "DefinedContact"), "URICommunication", party.email)
+    if party.address:
+        _sub(ET.SubElement(element, "SpecifiedAddress"), "LineOneText", party.address)
+
+
 def write_tax_invoices(
     con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path, supplier: Supplier
 ) -> int:
-    """Write `<invoice_no>.xml` for each business invoice of the cycle; returns how many."""
+    """Write `<document_id>.xml` for each document of the cycle; returns how many."""
     out_dir.mkdir(parents=True, exist_ok=True)
     invoices = tax_invoices(con, cycle_date)
     for invoice in invoices:
-        path = out_dir / f"{invoice.invoice_no}.xml"
+        path = out_dir / f"{invoice.document_id}.xml"
         tmp = path.with_suffix(".xml.tmp")
         tmp.write_bytes(render_xml(invoice, supplier))
         os.replace(tmp, path)
     return len(invoices)
 
 
-def _sub(parent: ET.Element, tag: str, text: str) -> None:
-    ET.SubElement(parent, tag).text = text
+def _sub(parent: ET.Element, tag: str, text: str | None) -> None:
+    """A child element holding `text`; none when there is no text."""
+    if text:
+        ET.SubElement(parent, tag).text = text
 
 
 def _ymd(day: date) -> str:

@@ -6,8 +6,10 @@ only writes them.
 
 Files are written to a temporary name and renamed, so a reader never sees half a
 file, and writing the same cycle again produces byte-identical files. In the CSV,
-text a spreadsheet would run as a formula is written with a leading `'`; the Parquet
-keeps every value as it is.
+text a spreadsheet would run as a formula is written with a leading `'`, and in the
+finance files (meta `money_in`: the column naming each row's currency) an amount in a
+currency without a minor unit (KRW) is written without decimals, as an ERP imports
+it; the Parquet keeps every value as it is.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Export:
     total_column: str | None = None
     date_column: str | None = None
     upper_case_header: bool = False
+    money_in: str | None = None  # the column of each row's currency, for whole units
 
 
 def _export(node: dict) -> Export:
@@ -73,6 +76,7 @@ def _export(node: dict) -> Export:
         total_column=spec.get("total"),
         date_column=spec.get("rows_of"),
         upper_case_header=spec.get("header") == "upper",
+        money_in=spec.get("money_in"),
     )
 
 
@@ -162,14 +166,16 @@ def write_export(
     )
     where = f"where {q(export.date_column)} = $day" if export.date_column else ""
     order_by = ", ".join(q(c) for c in export.order_by)
+    whole = _whole_unit_currencies(con) if export.money_in else ()
     batches = con.sql(
         f"select {columns} from {export.relation} {where} order by {order_by}",
         params={"day": day} if export.date_column else None,
     ).to_arrow_reader(BATCH_ROWS)
     csv_path, parquet_path = out_dir / f"{export.name}.csv", out_dir / f"{export.name}.parquet"
-    total_column = export.total_column
-    if total_column and export.upper_case_header:
-        total_column = total_column.upper()
+    total_column, money_in = export.total_column, export.money_in
+    if export.upper_case_header:
+        total_column = total_column and total_column.upper()
+        money_in = money_in and money_in.upper()
     with (
         _atomic_path(csv_path) as csv_tmp,
         _atomic_path(parquet_path) as parquet_tmp,
@@ -177,29 +183,68 @@ def write_export(
     ):
         if byte_order_mark:
             csv_file.write(BYTE_ORDER_MARK)
-        rows, total = _write_batches(batches, csv_file, parquet_tmp, total_column)
+        rows, total = _write_batches(batches, csv_file, parquet_tmp, total_column, money_in, whole)
     if total_column:
         total = str(total or 0)
     return Written(export.name, rows, total, csv_path, parquet_path)
 
 
-def _write_batches(batches: pa.RecordBatchReader, csv_file, parquet_path: str, total_column):
+def _write_batches(
+    batches: pa.RecordBatchReader,
+    csv_file,
+    parquet_path: str,
+    total_column: str | None,
+    money_in: str | None,
+    whole: tuple[str, ...],
+):
     """Write each batch to the open CSV and to a Parquet file: (rows, money total)."""
     rows, total = 0, None
+    csv_schema = _amounts_as_text(batches.schema) if money_in else batches.schema
     with (
         pacsv.CSVWriter(
-            csv_file, batches.schema, write_options=pacsv.WriteOptions(quoting_style="needed")
+            csv_file, csv_schema, write_options=pacsv.WriteOptions(quoting_style="needed")
         ) as csv_out,
         pq.ParquetWriter(parquet_path, batches.schema, compression="zstd") as parquet_out,
     ):
         for batch in batches:
-            csv_out.write_batch(spreadsheet_safe(batch))
+            shown = spreadsheet_safe(batch)  # amounts are numbers there, never escaped
+            csv_out.write_batch(whole_units(shown, money_in, whole) if money_in else shown)
             parquet_out.write_batch(batch)
             rows += batch.num_rows
             if total_column:
                 subtotal = pc.sum(batch.column(total_column)).as_py() or 0
                 total = subtotal if total is None else total + subtotal
     return rows, total
+
+
+def _whole_unit_currencies(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """The currencies without a minor unit (the seed `currencies`: KRW)."""
+    rows = con.sql("select currency from settings.currencies where minor_scale = 1").fetchall()
+    return tuple(sorted(currency for (currency,) in rows))
+
+
+def _amounts_as_text(schema: pa.Schema) -> pa.Schema:
+    return pa.schema(
+        [
+            field.with_type(pa.string()) if pa.types.is_decimal(field.type) else field
+            for field in schema
+        ]
+    )
+
+
+def whole_units(batch: pa.RecordBatch, money_in: str, whole: tuple[str, ...]) -> pa.RecordBatch:
+    """`batch` with every amount as text, without decimals in the rows whose currency
+    (column `money_in`) is one of `whole`: KRW 14820, USD 3.54."""
+    in_whole = pc.fill_null(
+        pc.is_in(batch.column(money_in), value_set=pa.array(whole, pa.string())), False
+    )
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_decimal(column.type):
+            text = pc.cast(column, pa.string())
+            column = pc.if_else(in_whole, pc.replace_substring_regex(text, r"\.0+$", ""), text)
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=_amounts_as_text(batch.schema))
 
 
 def spreadsheet_safe(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -58,6 +58,10 @@ class CablebillHome(ConfigurableResource):
     operator_phone: str = "1588-0000"
     operator_business_reg_no: str = "220-81-03560"
     operator_representative: str = "대표이사"
+    operator_address: str = "서울특별시 중구 세종대로 110"
+    operator_business_type: str = "정보통신업"  # 업태
+    operator_business_item: str = "유선방송 및 인터넷 접속 서비스"  # 종목
+    operator_email: str = "etax@cablebill.example"
     # Operator time (HH:MM) after which a cycle day's feeds are expected in.
     feed_cutoff: str = "04:00"
     target: Engine | None = pydantic.Field(
@@ -136,7 +140,13 @@ class CablebillHome(ConfigurableResource):
     def supplier(self) -> Supplier:
         """The operator as the supplier on e-tax invoices."""
         return Supplier(
-            self.operator_business_reg_no, self.operator_name, self.operator_representative
+            self.operator_business_reg_no,
+            self.operator_name,
+            self.operator_representative,
+            self.operator_business_type,
+            self.operator_business_item,
+            self.operator_email,
+            self.operator_address,
         )
 
 

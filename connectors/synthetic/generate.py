@@ -33,6 +33,14 @@ REGIONS = ("SEOUL-GN", "SEOUL-MP", "GYEONGGI-SW", "GYEONGGI-GY", "BUSAN-HU", "IN
 # A Luhn-valid test card number, planted in free text to exercise PII rejection.
 PLANTED_PAN = "4111 1111 1111 1111"
 _TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+# (업태, 종목) of the generated business accounts.
+BUSINESS_KINDS = (
+    ("도소매", "사무용품"),
+    ("서비스", "소프트웨어 개발"),
+    ("음식점", "한식"),
+    ("제조", "전자부품"),
+    ("숙박", "호텔"),
+)
 TERMINATION_REASONS = ("customer_request", "moved_out_of_area", "competitor", "operator_fault")
 
 
@@ -155,8 +163,9 @@ class _Chunk:
         self.rng = random.Random(self.rng_seed)
         # its own stream, so that planting mismatches leaves every other row as it was
         self.planting = random.Random(f"{seed}:{first}:planted")
-        # and one for the balances handed over at go-live
+        # and one for the balances handed over at go-live, one for business details
         self.legacy = random.Random(f"{seed}:{first}:legacy")
+        self.business = random.Random(f"{seed}:{first}:business")
         fake = Faker("ko_KR")
         fake.seed_instance(f"{seed}:{first}")
         # Faker costs about 0.5 ms an account: each chunk draws a pool and picks from it
@@ -238,6 +247,7 @@ class _Chunk:
             "card_last4": f"{rng.randrange(10000):04d}" if method == "card" else None,
             "virtual_account_no": self._virtual_account(n) if method == "virtual_account" else None,
             "business_reg_no": self._brn() if business else None,
+            **(self._business_details() if business else {}),
             "tax_exempt": rng.random() < 0.002,
             "status": "active",
             "created_at": datetime.combine(created, time(10), KST),
@@ -465,6 +475,16 @@ class _Chunk:
                         "bytes_up": 10**8,
                     }
                 )
+
+    def _business_details(self) -> dict:
+        """What a business buyer's tax invoices name: its representative, business
+        type (업태) and item (종목)."""
+        kind, item = self.business.choice(BUSINESS_KINDS)
+        return {
+            "representative_name": self.business.choice(self.people["name"]),
+            "business_type": kind,
+            "business_item": item,
+        }
 
     # -- go-live and payments --------------------------------------------------
     def _payment(self, account: dict, held: list[dict]) -> None:

@@ -303,8 +303,8 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
             for r in journal
             if r["journal_id"] == f"WO:{written_off}:2027-02-21"
         ] == [
-            ("835000", "14520.00", "0.00", "2027-02-21"),  # bad-debt expense
-            ("110100", "0.00", "14520.00", "2027-02-21"),  # accounts receivable
+            ("835000", "14520", "0", "2027-02-21"),  # bad-debt expense (won, as the ERP)
+            ("110100", "0", "14520", "2027-02-21"),  # accounts receivable
         ]
     march = {r["account_id"]: r for r in read_csv(home / "exports/2027-03-01/invoices.csv")}
     assert march["NEVER"]["previous_balance"] == "14520.00"

@@ -146,13 +146,13 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(three_c
     assert by_role["835000"] == Decimal("9820")  # the write-off
     assert by_role["219000"] == Decimal("-5000")  # the deposit in suspense
     assert _journal(journal, "CN:CN-2026-00000001") == [
-        ("110100", "0.00", "1100.00"),
-        ("419200", "1000.00", "0.00"),
-        ("255000", "100.00", "0.00"),
+        ("110100", "0", "1100"),  # won without decimals, as the ERP imports them
+        ("419200", "1000", "0"),
+        ("255000", "100", "0"),
     ]
     assert _journal(journal, "PAY:REFUND:R-1") == [
-        ("110310", "0.00", "1000.00"),
-        ("110100", "1000.00", "0.00"),
+        ("110310", "0", "1000"),
+        ("110100", "1000", "0"),
     ]
 
     rollforward = {
@@ -180,8 +180,8 @@ def test_three_cycles_correct_later_bills_and_roll_ar_forward_to_the_won(three_c
     )  # fmt: skip
     assert rollforward[("A2", "2026-12")][-1] == "0.00"
     assert _journal(journal, "WO:A2:2026-12-23") == [
-        ("835000", "9820.00", "0.00"),
-        ("110100", "0.00", "9820.00"),
+        ("835000", "9820", "0"),
+        ("110100", "0", "9820"),
     ]
 
     # finance's files: the summary journal sums every journal line of its cycle; the

@@ -116,3 +116,35 @@ def test_every_export_is_a_model_that_names_its_own_columns():
     for export in (e for named in specs.values() for e in named.values()):
         assert export.total_column in (None, *export.columns), export.name
         assert export.relation == f'"exports"."{export.name}"'
+
+
+def test_a_finance_file_shows_won_without_decimals_and_cents_with_them(tmp_path):
+    """KRW has no minor unit: an ERP imports 14820, not 14820.00; a USD amount keeps its
+    cents, and the Parquet file keeps every decimal as it is."""
+    con = duckdb.connect()
+    con.execute("create schema settings")
+    con.execute(
+        "create table settings.currencies as select * from (values "
+        "('KRW', 1), ('USD', 100)) as t (currency, minor_scale)"
+    )
+    con.execute(
+        "create table journal as select * from (values "
+        "(1, 'KRW', 14820.00::decimal(18, 2), 0.00::decimal(18, 2)), "
+        "(2, 'KRW', 0.00, -3000.00), (3, 'USD', 3.54, 0.00), (4, 'USD', 10.00, 0.00), "
+        "(5, 'KRW', 0.50, 0.00)) as t (line_no, currency, debit, credit)"
+    )
+    export = Export(
+        "journal", "journal", ("line_no", "currency", "debit", "credit"), ("line_no",), "debit",
+        money_in="currency",
+    )  # fmt: skip
+
+    written = write_export(con, export, date(2026, 11, 1), tmp_path, byte_order_mark=False)
+
+    assert written.total == "14834.04"
+    assert (tmp_path / "journal.csv").read_text("utf-8") == (
+        '"line_no","currency","debit","credit"\n'
+        '1,"KRW","14820","0"\n2,"KRW","0","-3000"\n3,"USD","3.54","0.00"\n'
+        '4,"USD","10.00","0.00"\n5,"KRW","0.50","0"\n'
+    )
+    debits = pq.read_table(tmp_path / "journal.parquet").column("debit").to_pylist()
+    assert debits == [Decimal(d) for d in ("14820.00", "0.00", "3.54", "10.00", "0.50")]

@@ -6,6 +6,7 @@
 select
     account_id,
     posting_date,
+    event_date,
     fiscal_period,
     journal_id,
     line_no,

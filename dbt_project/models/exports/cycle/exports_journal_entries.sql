@@ -11,5 +11,6 @@ select
     source_id,
     account_id,
     memo,
+    event_date,
     cycle_date
 from {{ ref('journal_entries') }}
