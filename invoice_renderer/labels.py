@@ -63,8 +63,11 @@ LABELS = {
         "easy_pay": "간편결제",
         "giro": "지로",
         "pay_into": "입금 계좌",
+        "debit_on": "출금 예정일 {date}",
+        "giro_by": "{date}까지 지로로 납부해 주세요",
         "status_draft": "미리보기 (확정 전)",
         "customer_service": "고객센터",
+        "business_reg_no": "사업자등록번호",
         "usage_summary": "사용 내역",
         "titles_watched": "VOD·PPV 구매",
         "data_used": "데이터 사용량",
@@ -112,8 +115,11 @@ LABELS = {
         "easy_pay": "Easy pay",
         "giro": "Giro",
         "pay_into": "Pay into",
+        "debit_on": "debited on {date}",
+        "giro_by": "please pay by giro by {date}",
         "status_draft": "Preview (not final)",
         "customer_service": "Customer service",
+        "business_reg_no": "Business registration no.",
         "usage_summary": "Your usage",
         "titles_watched": "Videos and events bought",
         "data_used": "Data used",
@@ -142,6 +148,7 @@ CREDIT_NOTE_LABELS = {
         "intro": "아래 금액이 고객님의 요금에서 감액되었으며, "
         "함께 발행된 청구서의 납부 및 조정에 반영됩니다.",
         "customer_service": "고객센터",
+        "business_reg_no": "사업자등록번호",
     },
     "en": {
         "title": "Credit note",
@@ -156,6 +163,7 @@ CREDIT_NOTE_LABELS = {
         "intro": "The amounts below are credited to your account and shown under payments "
         "and credits on the bill issued with this note.",
         "customer_service": "Customer service",
+        "business_reg_no": "Business registration no.",
     },
 }
 
@@ -178,7 +186,14 @@ NOTICE_LABELS = {
         "account": "고객 번호",
         "notice_date": "안내일",
         "pay_into": "입금 계좌",
+        "pay_by_date": "{date}까지 납부해 주세요.",
+        "how_auto_debit": "등록하신 자동이체 계좌에서 다시 출금합니다. 바로 납부하시려면 "
+        "고객센터 {phone}로 연락해 주세요.",
+        "how_card": "등록하신 카드로 다시 결제합니다. 바로 납부하시려면 "
+        "고객센터 {phone}로 연락해 주세요.",
+        "how_giro": "지로 용지로 납부하시거나 고객센터 {phone}로 연락해 주세요.",
         "customer_service": "고객센터",
+        "business_reg_no": "사업자등록번호",
     },
     "en": {
         "send_reminder": "Payment reminder",
@@ -198,6 +213,11 @@ NOTICE_LABELS = {
         "account": "Account",
         "notice_date": "Notice date",
         "pay_into": "Pay into",
+        "pay_by_date": "Please pay by {date}.",
+        "how_auto_debit": "We will debit your registered account again. To pay now, call {phone}.",
+        "how_card": "We will charge your registered card again. To pay now, call {phone}.",
+        "how_giro": "Pay with your giro slip, or call {phone}.",
         "customer_service": "Customer service",
+        "business_reg_no": "Business registration no.",
     },
 }

@@ -194,7 +194,7 @@ def view(statement: Statement, operator: dict) -> dict:
         )
         if statement.summary.get("overdue_amount")
         else None,
-        "payment": _payment_view(acct, t),
+        "payment": _payment_view(acct, t, formatting.day(inv["due_date"], lang), operator),
     }
 
 
@@ -214,14 +214,20 @@ def _data_view(summary: dict, t: dict, lang: str) -> dict | None:
     return {"text": text, "share": share}
 
 
-def _payment_view(acct: dict, t: dict) -> str:
-    """How the account pays: only a card's last four digits, or the account to pay into."""
+def _payment_view(acct: dict, t: dict, due: str, operator: dict) -> str:
+    """How the account pays: only a card's last four digits, the day an auto-debit is
+    taken, the bank and account to pay into, or the giro deadline."""
     method = acct["payment_method"]
     text = t.get(method, method or "")
     if method in ("card", "easy_pay") and acct["card_last4"]:
         text += f" · {formatting.masked_card(acct['card_last4'])}"
+    if method == "auto_debit":
+        text += " · " + t["debit_on"].format(date=due)
     if method == "virtual_account" and acct["virtual_account_no"]:
-        text += f" · {t['pay_into']} {acct['virtual_account_no']}"
+        bank = operator.get("virtual_account_bank") or ""
+        text += f" · {t['pay_into']} {bank} {acct['virtual_account_no']}".replace("  ", " ")
+    if method == "giro":
+        text += " · " + t["giro_by"].format(date=due)
     return text
 
 

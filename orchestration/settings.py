@@ -62,6 +62,8 @@ class CablebillHome(ConfigurableResource):
     operator_business_type: str = "정보통신업"  # 업태
     operator_business_item: str = "유선방송 및 인터넷 접속 서비스"  # 종목
     operator_email: str = "etax@cablebill.example"
+    # The bank that issues the operator's virtual accounts (statements, notices).
+    virtual_account_bank: str = "우리은행"
     # Operator time (HH:MM) after which a cycle day's feeds are expected in.
     feed_cutoff: str = "04:00"
     target: Engine | None = pydantic.Field(
@@ -134,7 +136,15 @@ class CablebillHome(ConfigurableResource):
 
     @property
     def operator(self) -> dict:
-        return {"name": self.operator_name, "phone": self.operator_phone}
+        """The operator as statements and notices show it."""
+        return {
+            "name": self.operator_name,
+            "phone": self.operator_phone,
+            "business_reg_no": self.operator_business_reg_no,
+            "address": self.operator_address,
+            "email": self.operator_email,
+            "virtual_account_bank": self.virtual_account_bank,
+        }
 
     @property
     def supplier(self) -> Supplier:

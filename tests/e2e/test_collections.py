@@ -240,6 +240,9 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     assert notices == [f"{a}-second_notice.html" for a in ("BACK", "LATE", "NEVER", "PART")]
     html = (home / "collections/2026-12-08/notices/PART-second_notice.html").read_text()
     assert "미납 요금 2차 안내" in html and "₩7,520" in html
+    # the deadline (the day before the suspension notice, D+30) and how a card payer pays
+    assert "2026년 12월 22일까지 납부해 주세요." in html
+    assert "등록하신 카드로 다시 결제합니다." in html and "사업자등록번호 220-81-03560" in html
 
     _payments(inbox, "2026-12-10", card_settlements=[_card("T-PART-2", "PART", 7520, "2026-12-10")])
     sent = _collect(inbox, home, "2026-12-23")

@@ -27,7 +27,14 @@ from decimal import Decimal
 
 from invoice_renderer.statements import Statement
 
-OPERATOR = {"name": "케이블빌 방송", "phone": "1588-0000"}
+OPERATOR = {
+    "name": "케이블빌 방송",
+    "phone": "1588-0000",
+    "business_reg_no": "220-81-03560",
+    "address": "서울특별시 중구 세종대로 110",
+    "email": "etax@cablebill.example",
+    "virtual_account_bank": "우리은행",
+}
 OCT, NOV = date(2026, 10, 1), date(2026, 11, 1)
 
 LINES = (

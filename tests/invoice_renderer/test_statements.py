@@ -102,8 +102,23 @@ def test_only_the_last_four_digits_of_a_card_are_shown():
 
 def test_virtual_account_customers_see_where_to_pay():
     text = _text(render_html(statement(method="virtual_account"), OPERATOR))
-    assert "가상계좌 · 입금 계좌 56200000000001" in text
+    assert "가상계좌 · 입금 계좌 우리은행 56200000000001" in text
     assert "1111" not in text
+
+
+def test_an_auto_debit_shows_its_debit_day_and_giro_its_deadline():
+    auto = _text(render_html(statement(method="auto_debit"), OPERATOR))
+    assert "자동이체 · 출금 예정일 2026년 11월 23일" in auto
+    giro = _text(render_html(statement(method="giro"), OPERATOR))
+    assert "지로 · 2026년 11월 23일까지 지로로 납부해 주세요" in giro
+
+
+def test_every_page_names_the_operator_its_registration_number_and_contact():
+    text = _text(render_html(statement(), OPERATOR))
+    assert (
+        "케이블빌 방송 · 사업자등록번호 220-81-03560 · 서울특별시 중구 세종대로 110 · "
+        "고객센터 1588-0000 · etax@cablebill.example"
+    ) in text
 
 
 def test_a_preview_says_it_is_not_final():
