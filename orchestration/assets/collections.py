@@ -40,8 +40,6 @@ log = logging.getLogger("cablebill.collections")
 
 RECORDING = f"tag:{RECORDING_TAG}"
 AFTER_RECORDING = f"tag:{AFTER_RECORDING_TAG}"
-# The day's exports of what the ledger models recorded.
-RECORDED = ("dunning_actions", "headend_commands", "payment_retries", "write_offs", "usage_alerts")
 
 
 @dbt_assets(
@@ -98,8 +96,9 @@ def _phases(context: AssetExecutionContext) -> list[tuple[list[str], str]]:
 def collections(
     context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
 ) -> MaterializeResult:
-    """The day's exports of what was sent (dunning actions, headend commands, payment
-    retries, write-offs, usage alerts) and its dunning notices."""
+    """The day's exports (what was sent: dunning actions, headend commands, payment
+    retries, write-offs, usage alerts; and the revenue assurance report) and its
+    dunning notices, with the rows of each file."""
     day = context.partition_key
     as_of = date.fromisoformat(day)
     out_dir = cablebill.collections_dir(day)
@@ -111,10 +110,9 @@ def collections(
     for w in written:
         log.info("collections %s: %s: %d rows", day, w.name, w.rows)
     log.info("collections %s: %d notices", day, notices)
-    recorded = {w.name: w.rows for w in written}  # the exports list what the day recorded
     return MaterializeResult(
         metadata={
-            **{name: recorded[name] for name in RECORDED},
+            **{w.name: w.rows for w in written},
             "notices": notices,
             "folder": MetadataValue.path(str(out_dir)),
         }
