@@ -261,7 +261,7 @@ def _load_file(con, scratch, manifest: Manifest, mf, ent: Entity, rules: Rules) 
         _flag_duplicates(scratch, ent, checked, keys)
         _flag_references(scratch, ent, checked)
         _flag_foreign_product(scratch, ent, checked)
-        _flag_foreign_payment(scratch, ent, checked)
+        _flag_foreign_currency(scratch, ent, checked)
         _flag_second_opening_balance(scratch, ent, checked)
         if ent.name in _FIRST:
             scratch.execute(
@@ -491,24 +491,29 @@ def _flag_foreign_product(con, ent: Entity, checked: str) -> None:
         """)
 
 
-def _flag_foreign_payment(con, ent: Entity, checked: str) -> None:
-    """A payment in another currency than its account's, as the newest CMS snapshot
-    loaded says: it is never counted against a bill in the wrong currency. Payments of
-    an account the CMS does not have yet are left to suspense."""
+def _flag_foreign_currency(con, ent: Entity, checked: str) -> None:
+    """A row of an account in another currency than the account's: a cms row (an
+    opening balance) as the same snapshot's accounts say, a payment as the newest CMS
+    snapshot loaded says. Nothing is counted against a bill in the wrong currency;
+    payments of an account the CMS does not have yet are left to suspense."""
     columns = {c.name for c in ent.columns}
-    if ent.feed == "cms" or not {"account_id", "currency"} <= columns:
+    if ent.name == "accounts" or not {"account_id", "currency"} <= columns:
         return
-    con.execute(f"""
-        update {checked} set _reason = 'currency_mismatch',
-            _detail = 'currency: ' || t_currency || ' is not the account''s currency ('
-                || accounts.currency || ')'
-        from (
+    accounts = (
+        "select code as account_id, currency from currency_accounts"
+        if ent.feed == "cms"
+        else f"""
             select account_id, currency from {raw_table(entity("cms", "accounts"))}
             where _delivery_id = (
                 select delivery_id from {INGEST_SCHEMA}.deliveries where feed = 'cms'
                 order by extracted_at desc, delivery_id desc limit 1
-            )
-        ) as accounts
+            )"""
+    )
+    con.execute(f"""
+        update {checked} set _reason = 'currency_mismatch',
+            _detail = 'currency: ' || t_currency || ' is not the account''s currency ('
+                || accounts.currency || ')'
+        from ({accounts}) as accounts
         where {checked}._reason is null
             and {checked}.t_account_id = accounts.account_id
             and {checked}.t_currency <> accounts.currency
@@ -516,20 +521,10 @@ def _flag_foreign_payment(con, ent: Entity, checked: str) -> None:
 
 
 def _flag_second_opening_balance(con, ent: Entity, checked: str) -> None:
-    """An opening balance in another currency than its account's in the same snapshot,
-    or of an account whose opening balance an earlier delivery gave with another
-    amount or currency: an account is taken in once, with one balance."""
+    """An opening balance of an account whose opening balance an earlier delivery gave
+    with another amount or currency: an account is taken in once, with one balance."""
     if ent.name != "opening_balances":
         return
-    con.execute(f"""
-        update {checked} set _reason = 'currency_mismatch',
-            _detail = 'currency: ' || t_currency || ' is not the account''s currency ('
-                || accounts.currency || ')'
-        from currency_accounts as accounts
-        where {checked}._reason is null
-            and {checked}.t_account_id = accounts.code
-            and {checked}.t_currency <> accounts.currency
-    """)
     con.execute(f"""
         update {checked} set _reason = 'opening_balance_conflict',
             _detail = 'amount: ' || t_amount || ' ' || t_currency

@@ -36,7 +36,9 @@ BUYER_IS_A_BUSINESS = "01"  # the buyer is identified by its business registrati
 
 
 @dataclass(frozen=True)
-class Supplier:
+class Party:
+    """A supplier or a buyer as a tax invoice names it."""
+
     business_reg_no: str
     name: str
     representative: str
@@ -57,7 +59,7 @@ class TaxInvoice:
     issue_date: date
     period_start: date
     period_last_day: date
-    buyer: Supplier
+    buyer: Party
     supply: Decimal
     vat: Decimal
     total: Decimal
@@ -72,10 +74,10 @@ def tax_invoices(con: duckdb.DuckDBPyConnection, cycle_date: date) -> list[TaxIn
         "total_amount from exports.tax_invoices where cycle_date = ? order by document_id",
         [cycle_date],
     ).fetchall()
-    return [TaxInvoice(*row[:7], Supplier(*row[7:14]), *row[14:]) for row in rows]
+    return [TaxInvoice(*row[:7], Party(*row[7:14]), *row[14:]) for row in rows]
 
 
-def render_xml(invoice: TaxInvoice, supplier: Supplier) -> bytes:
+def render_xml(invoice: TaxInvoice, supplier: Party) -> bytes:
     """The e-tax invoice document; ValueError when a registration number is invalid."""
     for role, party in (("supplier", supplier), ("buyer", invoice.buyer)):
         if not party.business_reg_no or not is_valid_brn(party.business_reg_no):
@@ -117,7 +119,7 @@ def render_xml(invoice: TaxInvoice, supplier: Supplier) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _party(element: ET.Element, party: Supplier) -> None:
+def _party(element: ET.Element, party: Party) -> None:
     """A party's identity, business, representative, contact and address; what the
     feed or settings leave empty is left out."""
     _sub(element, "ID", _digits(party.business_reg_no))
@@ -133,7 +135,7 @@ def _party(element: ET.Element, party: Supplier) -> None:
 
 
 def write_tax_invoices(
-    con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path, supplier: Supplier
+    con: duckdb.DuckDBPyConnection, cycle_date: date, out_dir: Path, supplier: Party
 ) -> int:
     """Write `<document_id>.xml` for each document of the cycle; returns how many."""
     out_dir.mkdir(parents=True, exist_ok=True)

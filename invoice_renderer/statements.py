@@ -224,8 +224,8 @@ def _payment_view(acct: dict, t: dict, due: str, operator: dict) -> str:
     if method == "auto_debit":
         text += " · " + t["debit_on"].format(date=due)
     if method == "virtual_account" and acct["virtual_account_no"]:
-        bank = operator.get("virtual_account_bank") or ""
-        text += f" · {t['pay_into']} {bank} {acct['virtual_account_no']}".replace("  ", " ")
+        into = [t["pay_into"], operator.get("virtual_account_bank"), acct["virtual_account_no"]]
+        text += " · " + " ".join(part for part in into if part)
     if method == "giro":
         text += " · " + t["giro_by"].format(date=due)
     return text

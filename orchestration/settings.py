@@ -23,7 +23,7 @@ from connectors import lake
 from connectors.ingest import IngestReport, ingest_inbox
 from connectors.validate import Rules
 from connectors.warehouse import memory_limit
-from invoice_renderer.etax import Supplier
+from invoice_renderer.etax import Party
 from orchestration.home_lock import home_lock
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -147,9 +147,9 @@ class CablebillHome(ConfigurableResource):
         }
 
     @property
-    def supplier(self) -> Supplier:
+    def supplier(self) -> Party:
         """The operator as the supplier on e-tax invoices."""
-        return Supplier(
+        return Party(
             self.operator_business_reg_no,
             self.operator_name,
             self.operator_representative,

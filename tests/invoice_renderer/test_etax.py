@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from invoice_renderer.etax import NAMESPACE, Supplier, TaxInvoice, render_xml
+from invoice_renderer.etax import NAMESPACE, Party, TaxInvoice, render_xml
 
-SUPPLIER = Supplier(
+SUPPLIER = Party(
     "220-81-03560",
     "케이블빌 방송",
     "대표이사",
@@ -21,7 +21,7 @@ SUPPLIER = Supplier(
     "etax@cablebill.example",
     "서울특별시 중구 세종대로 110",
 )
-BUYER = Supplier(
+BUYER = Party(
     "1208147521", "(주)한빛상사", "김대표", "도소매", "사무용품", "tax@hanbit.example", "서울 중구"
 )
 NS = {"t": NAMESPACE}
