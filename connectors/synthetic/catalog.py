@@ -84,3 +84,23 @@ def promotions(period_start: date) -> list[dict]:
         {"promo_code": "TV-NET-BUNDLE", "name": "방송+인터넷 결합 할인", "kind": "bundle",
          "value": 3300, "requires": "BASE-STD;NET-500M", "priority": 50},
     ]
+
+
+# The VOD library: titles read like a catalogue's, the newest releases priced premium.
+_TITLE_FIRST = ("한밤의", "마지막", "푸른", "잃어버린", "서울의", "겨울", "비밀의", "붉은",
+                "조용한", "먼", "작은", "위대한", "바람의", "검은", "낯선", "오래된", "뜨거운",
+                "눈부신", "기묘한", "돌아온")
+_TITLE_SECOND = ("약속", "여름", "기억", "도시", "바다", "추적자", "정원", "편지", "항해",
+                 "탐정", "친구들", "왕국", "열차", "거리", "시간", "노래", "섬", "사냥꾼",
+                 "가족", "수업")
+VOD_TITLES = len(_TITLE_FIRST) * len(_TITLE_SECOND) * 2
+NEW_RELEASES = 60  # the first titles of the library
+
+
+def vod_title(number: int) -> tuple[str, str]:
+    """Title `number` of the library (0 .. VOD_TITLES - 1): its id and its name; the
+    second half are sequels of the first."""
+    base = number % (len(_TITLE_FIRST) * len(_TITLE_SECOND))
+    first, second = divmod(base, len(_TITLE_SECOND))
+    name = f"{_TITLE_FIRST[first]} {_TITLE_SECOND[second]}"
+    return f"T{number:05d}", name if number == base else f"{name} 2"

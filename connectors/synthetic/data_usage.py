@@ -42,7 +42,9 @@ def draw(
     on average), and the share re-sent late.
 
     `start` is the period's first local midnight (aware); records start on a random
-    minute of a random day of the period and last 45 minutes.
+    minute of a random day of the period and last 45 minutes. Record ids carry the
+    account and the period's month (after a letter: no run of digits reads as a card
+    number), so that months never share one.
     """
     rng = np.random.default_rng(list(seed.encode()))
     counts = np.maximum(1, rng.poisson(mean_records, len(plan.numbers)))
@@ -62,7 +64,7 @@ def draw(
     table = pa.table(
         {
             "record_id": pc.binary_join_element_wise(
-                "D", _padded(numbers, 8), "-", _padded(index, 4), ""
+                "D", _padded(numbers, 8), f"-M{start:%y%m}-", _padded(index, 4), ""
             ),
             "account_id": pc.binary_join_element_wise("A", _padded(numbers, 8), ""),
             "usage_start": pa.array(starts, pa.timestamp("s", tz=zone)),

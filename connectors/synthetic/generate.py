@@ -1,18 +1,28 @@
-"""`generate`: deterministic synthetic deliveries for one bill cycle, the first after
-go-live from a previous billing system: the CMS snapshot hands over each account's
-opening balance (the previous system's last bill), paid in the period by most.
+"""`generate`: deterministic synthetic deliveries for months of an operator's life.
 
-Accounts are generated in chunks, each from its own seeded random source, and
-streamed to the delivery files, so memory stays flat at any scale. A small,
-fixed share of rows is planted bad (bad timestamps, unknown accounts, duplicate
-ids, a card number in a free-text field) to exercise quarantine.
+The first month is go-live from a previous billing system: its CMS snapshot hands
+over each account's opening balance (the previous system's last bill), paid in the
+period by most. Each later month delivers a new full CMS snapshot of the same
+accounts, changed as a month changes them: a few join, change their TV package, add
+or drop a premium channel, pause, swap a set-top box or leave (some inside their
+contract, some entered late, after the period they left in was billed); the
+headend's usage of the month, with late and re-sent records; support adjustments
+with their tickets; outages, a few long enough to be credited. The payments of the
+platform's own bills come after each bill run (`simulate_payments`): a generator
+cannot know what the platform will bill.
+
+Accounts are generated in chunks, each from its own seeded random sources (one per
+month), and every month of a chunk is streamed to the delivery files before the next
+chunk starts, so memory stays flat at any scale. A small, fixed share of rows is
+planted bad (bad timestamps, unknown accounts, duplicate ids, a card number in a
+free-text field) to exercise quarantine.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -42,6 +52,31 @@ BUSINESS_KINDS = (
     ("숙박", "호텔"),
 )
 TERMINATION_REASONS = ("customer_request", "moved_out_of_area", "competitor", "operator_fault")
+CMS_ENTITIES = [
+    "accounts",
+    "products",
+    "subscriptions",
+    "suspensions",
+    "devices",
+    "orders",
+    "promotions",
+    "promotion_assignments",
+    "opening_balances",
+]
+# What a month does to an account, by the share of accounts it happens to (later
+# months; in the first, the snapshot is what the previous system handed over).
+CHANGES = (
+    ("leave", 0.008),
+    ("change_package", 0.02),
+    ("add_premium", 0.01),
+    ("drop_premium", 0.008),
+    ("pause", 0.01),
+    ("swap_device", 0.004),
+    ("entered_late", 0.003),
+)
+JOIN_SHARE = 0.012  # new accounts a month, of the accounts at go-live
+LEFT_LATE_SHARE = 0.2  # of those leaving: entered after their last period was billed
+OUTAGE_SHARE = 0.02  # accounts a month whose line is down five days or more
 
 
 def add_months(day: date, months: int) -> date:
@@ -67,103 +102,139 @@ class Period:
         """The local midnight the period starts at."""
         return datetime.combine(self.start, time(0), KST)
 
+    def day(self, rng: random.Random) -> date:
+        """A day of the period after its first."""
+        return self.start + timedelta(days=rng.randrange(1, self.days))
+
+
+def cycles(first: date, months: int) -> list[date]:
+    """The cycle dates of `months` consecutive months from `first`."""
+    return [add_months(first, m) for m in range(months)]
+
+
+@dataclass
+class _Month:
+    """One month's deliveries: a writer per delivery."""
+
+    cycle: date
+    period: Period
+    cms: DeliveryWriter
+    headend: DeliveryWriter
+    late: DeliveryWriter
+    payments: DeliveryWriter | None  # go-live only: the previous system's last bill
+    crm: DeliveryWriter
+
+    @classmethod
+    def open(cls, out: Path, cycle: date, go_live: bool) -> _Month:
+        stamp = cycle.strftime("%Y%m%d")
+        at = lambda hour: datetime.combine(cycle, time(hour), KST)  # noqa: E731
+        entities = ["vod_purchases", "ppv_purchases", "data_usage", "outages", "entitlements"]
+        payments = ["card_settlements", "autodebit_results", "va_deposits", "refunds"]
+        return cls(
+            cycle,
+            Period(add_months(cycle, -1), cycle),
+            DeliveryWriter(out, "cms", f"{stamp}-0001", at(1), CMS_ENTITIES),
+            DeliveryWriter(out, "headend", f"{stamp}-0001", at(2), entities),
+            DeliveryWriter(out, "headend", f"{stamp}-0002", at(5), ["vod_purchases", "data_usage"]),
+            DeliveryWriter(out, "payments", f"{stamp}-0001", at(3), payments) if go_live else None,
+            DeliveryWriter(out, "crm", f"{stamp}-0001", at(4), ["adjustments"]),
+        )
+
+    @property
+    def writers(self) -> list[DeliveryWriter]:
+        return [w for w in (self.cms, self.headend, self.late, self.payments, self.crm) if w]
+
 
 def generate(
-    out: Path, accounts: int, seed: int, cycle: date, usage_records: int = 8
+    out: Path, accounts: int, seed: int, cycle: date, usage_records: int = 8, months: int = 1
 ) -> list[Path]:
-    """Write one cycle's deliveries for all four feeds under `out`; returns their folders.
+    """Write `months` consecutive months of deliveries for all four feeds under `out`,
+    the first for the bill run of `cycle`; returns their folders.
 
     `usage_records` is the mean number of data-usage records per internet account.
     """
-    period = Period(add_months(cycle, -1), cycle)
-    stamp = cycle.strftime("%Y%m%d")
-    at = lambda hour: datetime.combine(cycle, time(hour), KST)  # noqa: E731
-    cms = DeliveryWriter(
-        out,
-        "cms",
-        f"{stamp}-0001",
-        at(1),
-        [
-            "accounts",
-            "products",
-            "subscriptions",
-            "suspensions",
-            "devices",
-            "orders",
-            "promotions",
-            "promotion_assignments",
-            "opening_balances",
-        ],
-    )
-    headend = DeliveryWriter(
-        out,
-        "headend",
-        f"{stamp}-0001",
-        at(2),
-        ["vod_purchases", "ppv_purchases", "data_usage", "outages", "entitlements"],
-    )
-    late = DeliveryWriter(out, "headend", f"{stamp}-0002", at(5), ["vod_purchases", "data_usage"])
-    payments = DeliveryWriter(
-        out,
-        "payments",
-        f"{stamp}-0001",
-        at(3),
-        ["card_settlements", "autodebit_results", "va_deposits", "refunds"],
-    )
-    crm = DeliveryWriter(out, "crm", f"{stamp}-0001", at(4), ["adjustments"])
-
-    cms.write("products", catalog.products(period.start))
-    cms.write("promotions", catalog.promotions(period.start))
-    headend.write("outages", _outages(period, random.Random(seed)))
+    written = [_Month.open(out, day, go_live=m == 0) for m, day in enumerate(cycles(cycle, months))]
+    go_live = written[0].period
+    for month in written:
+        # the catalogue and its campaigns as of go-live: prices change on their dates
+        month.cms.write("products", catalog.products(go_live.start))
+        month.cms.write("promotions", catalog.promotions(go_live.start))
+        month.headend.write("outages", _regional_outages(month.period, random.Random(seed)))
     for first in range(0, accounts, CHUNK):
-        chunk = _Chunk(seed, first, min(first + CHUNK, accounts), cycle, period, usage_records)
-        chunk.build()
-        for writer, rows in (
-            (cms, chunk.cms),
-            (headend, chunk.headend),
-            (late, chunk.late),
-            (payments, chunk.payments),
-            (crm, chunk.crm),
-        ):
-            for entity, entity_rows in rows.items():
-                writer.write(entity, entity_rows)
-        headend.write_table("data_usage", chunk.data_usage)
-        late.write_table("data_usage", chunk.resent_usage)
+        chunk = _Chunk(seed, first, min(first + CHUNK, accounts), accounts, usage_records)
+        for m, month in enumerate(written):
+            chunk.live(m, month.cycle, month.period)
+            for writer, rows in (
+                (month.cms, chunk.cms),
+                (month.headend, chunk.headend),
+                (month.late, chunk.late),
+                (month.payments, chunk.payments),
+                (month.crm, chunk.crm),
+            ):
+                for entity, entity_rows in rows.items():
+                    if entity_rows:
+                        writer.write(entity, entity_rows)
+            month.headend.write_table("data_usage", chunk.data_usage)
+            month.late.write_table("data_usage", chunk.resent_usage)
         log.info("generated accounts %d-%d of %d", first + 1, chunk.last, accounts)
-    return [w.close() for w in (cms, headend, late, payments, crm)]
+    return [w.close() for month in written for w in month.writers]
 
 
-def _outages(period: Period, rng: random.Random) -> list[dict]:
-    """One long regional outage (credited), one short one (not credited)."""
-    long_start = period.at(period.start + timedelta(days=3), rng)
-    short_start = period.at(period.start + timedelta(days=10), rng)
-    return [
-        {
-            "outage_id": f"OUT-{period.start:%Y%m}-001",
-            "region_code": REGIONS[-1],
-            "started_at": long_start,
-            "ended_at": long_start + timedelta(days=5, hours=2),
-        },
-        {
-            "outage_id": f"OUT-{period.start:%Y%m}-002",
-            "region_code": REGIONS[0],
-            "started_at": short_start,
-            "ended_at": short_start + timedelta(hours=9),
-        },
-    ]
+def _regional_outages(period: Period, rng: random.Random) -> list[dict]:
+    """A region's short outages, too short to be credited."""
+    rows = []
+    for i, region in enumerate((REGIONS[0], REGIONS[-1]), start=1):
+        start = period.at(period.start + timedelta(days=rng.randrange(period.days)), rng)
+        rows.append(
+            {
+                "outage_id": f"OUT-{period.start:%Y%m}-R{i:02d}",
+                "region_code": region,
+                "started_at": start,
+                "ended_at": start + timedelta(hours=rng.randrange(2, 30)),
+            }
+        )
+    return rows
+
+
+@dataclass
+class _Customer:
+    """An account and what it holds, carried from month to month."""
+
+    number: int
+    account: dict
+    subscriptions: list[dict]
+    devices: list[dict] = field(default_factory=list)
+    suspensions: list[dict] = field(default_factory=list)
+    usage_gb: float = 0.0  # its usual month of data
+
+    @property
+    def account_id(self) -> str:
+        return self.account["account_id"]
+
+    def held(self, period: Period) -> list[dict]:
+        """Its subscriptions active on some day of `period`."""
+        return [
+            s
+            for s in self.subscriptions
+            if s["start_date"] < period.end and (s.get("end_date") or period.end) > period.start
+        ]
+
+    def open(self) -> list[dict]:
+        return [s for s in self.subscriptions if not s.get("end_date")]
+
+    def next_subscription_id(self) -> str:
+        return f"S{self.account_id[1:]}-{len(self.subscriptions) + 1:02d}"
 
 
 class _Chunk:
-    """The rows of accounts [first, last) for every feed."""
+    """The accounts [first, last) and what they send each month, for every feed."""
 
-    def __init__(
-        self, seed: int, first: int, last: int, cycle: date, period: Period, usage_records: int
-    ):
-        self.rng_seed = f"{seed}:{first}"
-        self.rng = random.Random(self.rng_seed)
-        # its own stream, so that planting mismatches leaves every other row as it was
+    def __init__(self, seed: int, first: int, last: int, accounts: int, usage_records: int):
+        self.seed, self.first, self.last, self.accounts = seed, first, last, accounts
+        self.usage_records = usage_records
+        # its own streams, so that planting mismatches, the balances handed over at
+        # go-live and business details leave every other row as it was
         self.planting = random.Random(f"{seed}:{first}:planted")
-        # and one for the balances handed over at go-live, one for business details
         self.legacy = random.Random(f"{seed}:{first}:legacy")
         self.business = random.Random(f"{seed}:{first}:business")
         fake = Faker("ko_KR")
@@ -179,44 +250,56 @@ class _Chunk:
                 ("address", fake.address),
             )
         }
-        self.first, self.last, self.cycle, self.period = first, last, cycle, period
-        self.usage_records = usage_records
-        self.usage_plan = UsagePlan()
-        self.data_usage = self.resent_usage = None
-        self.cms: dict[str, list[dict]] = {
-            e: []
-            for e in (
-                "accounts",
-                "subscriptions",
-                "suspensions",
-                "devices",
-                "orders",
-                "promotion_assignments",
-                "opening_balances",
-            )
-        }
-        self.headend: dict[str, list[dict]] = {
-            e: [] for e in ("vod_purchases", "ppv_purchases", "entitlements")
-        }
-        self.late: dict[str, list[dict]] = {"vod_purchases": [], "data_usage": []}
-        self.payments: dict[str, list[dict]] = {
-            e: [] for e in ("card_settlements", "autodebit_results", "va_deposits", "refunds")
-        }
-        self.crm: dict[str, list[dict]] = {"adjustments": []}
+        self.customers: list[_Customer] = []
+        # the snapshot's rows that are not any one customer's state
+        self.orders: list[dict] = []
+        self.assignments: list[dict] = []
+        self.opening_balances: list[dict] = []
+        self.planted: list[dict] = []
 
-    def build(self) -> None:
-        for n in range(self.first, self.last):
-            self._account(n)
+    def live(self, m: int, cycle: date, period: Period) -> None:
+        """Month `m` (0: go-live) of the chunk, up to its bill run on `cycle`: its rows
+        in cms, headend, late, payments and crm, and its data usage."""
+        tag = f"{self.seed}:{self.first}" if m == 0 else f"{self.seed}:{self.first}:{cycle:%Y%m}"
+        self.rng, self.cycle, self.period = random.Random(tag), cycle, period
+        self.headend = {e: [] for e in ("vod_purchases", "ppv_purchases", "entitlements")}
+        self.headend["outages"] = []
+        self.late = {"vod_purchases": [], "data_usage": []}
+        self.payments = {e: [] for e in ("card_settlements", "autodebit_results", "va_deposits")}
+        self.payments["refunds"] = []
+        self.crm = {"adjustments": []}
+        if m == 0:
+            for n in range(self.first, self.last):
+                self._join(n, go_live=True)
+        else:
+            for customer in self.customers:
+                self._change(customer)
+            size = self.last - self.first
+            joining = round(size * JOIN_SHARE * self.rng.uniform(0.7, 1.3))
+            for j in range(min(joining, size)):
+                # numbers no chunk or month shares: above every go-live account's
+                self._join(self.accounts * m + self.first + j, go_live=False)
+        plan = UsagePlan()
+        for customer in self.customers:
+            self._status(customer)
+            self._month_of(customer, plan)
         self.data_usage, self.resent_usage = draw(
-            self.usage_plan,
-            self.usage_records,
-            f"{self.rng_seed}:usage",
-            self.period.midnight,
-            self.period.days,
+            plan, self.usage_records, f"{tag}:usage", period.midnight, period.days
         )
+        self.cms = {
+            "accounts": [c.account for c in self.customers],
+            "subscriptions": [s for c in self.customers for s in c.subscriptions] + self.planted,
+            "suspensions": [s for c in self.customers for s in c.suspensions],
+            "devices": [d for c in self.customers for d in c.devices],
+            "orders": self.orders,
+            "promotion_assignments": self.assignments,
+            "opening_balances": self.opening_balances,
+        }
 
     # -- cms -----------------------------------------------------------------
-    def _account(self, n: int) -> None:
+    def _join(self, n: int, go_live: bool) -> None:
+        """Account number `n`: handed over at go-live (`go_live`), or joining in the
+        period."""
         rng, people, period = self.rng, self.people, self.period
         account_id = f"A{n + 1:08d}"
         business = rng.random() < 0.05
@@ -228,7 +311,9 @@ class _Chunk:
             if rng.random() < 0.85
             else rng.choice([d for d in (1, 5, 10, 15, 20, 25) if d != self.cycle.day])
         )
-        created = self.period.start - timedelta(days=rng.randrange(30, 900))
+        created = (
+            period.start - timedelta(days=rng.randrange(30, 900)) if go_live else period.day(rng)
+        )
         account = {
             "account_id": account_id,
             "customer_type": "business" if business else "residential",
@@ -252,39 +337,18 @@ class _Chunk:
             "status": "active",
             "created_at": datetime.combine(created, time(10), KST),
         }
-        self.cms["accounts"].append(account)
-        held = self._subscriptions(account_id, created)
-        self._devices(account_id, held)
-        if rng.random() < 0.02:
-            start = period.start + timedelta(days=rng.randrange(period.days))
-            self.cms["suspensions"].append(
-                {
-                    "account_id": account_id,
-                    "kind": "customer",
-                    "from_date": start,
-                    "to_date": start + timedelta(days=rng.randrange(7, 45)),
-                }
-            )
-            account["status"] = "suspended"
-        self._usage(account_id, held)
-        self._payment(account, held)
-        if rng.random() < 0.01:
-            self.crm["adjustments"].append(
-                {
-                    "adjustment_id": f"ADJ-{n + 1:08d}",
-                    "account_id": account_id,
-                    "kind": "credit",
-                    "amount": rng.choice((1000, 2200, 5000)),
-                    "taxable": True,
-                    "reason_code": rng.choice(("service_outage", "billing_error", "goodwill")),
-                    "ticket_id": f"T{rng.randrange(10**7):07d}",
-                    "approved_at": period.at(
-                        period.start + timedelta(days=rng.randrange(period.days)), rng
-                    ),
-                }
-            )
-        if n % 997 == 500:  # planted: a subscription for an account the snapshot lacks
-            self.cms["subscriptions"].append(
+        customer = _Customer(n, account, [])
+        new = not go_live or rng.random() < 0.07
+        self._subscribe(customer, period.day(rng) if new and go_live else created, new)
+        self._devices(customer)
+        if go_live and rng.random() < 0.02:
+            self._pause(customer)
+        if any(s["product_code"] in catalog.INTERNET for s in customer.subscriptions):
+            customer.usage_gb = rng.lognormvariate(5.3, 0.8)
+        if go_live:
+            self._opening_balance(customer)
+        if n % 997 == 500 and go_live:  # planted: a subscription of an account unknown
+            self.planted.append(
                 {
                     "subscription_id": f"S{n + 1:08d}-X",
                     "account_id": "A99999999",
@@ -293,6 +357,7 @@ class _Chunk:
                     "start_date": period.start,
                 }
             )
+        self.customers.append(customer)
 
     def _virtual_account(self, n: int) -> str:
         return f"5620{n + 1:010d}"
@@ -302,10 +367,11 @@ class _Chunk:
         first_nine = f"{self.rng.randrange(101, 1000)}81{self.rng.randrange(1, 10**4):04d}"
         return first_nine + str(check_digit(first_nine))
 
-    def _subscriptions(self, account_id: str, created: date) -> list[dict]:
+    def _subscribe(self, customer: _Customer, start: date, new: bool) -> None:
+        """The products a customer holds from `start`; with `new`, its installation
+        order and welcome promotions too."""
         rng, period = self.rng, self.period
-        new = rng.random() < 0.07
-        start = period.start + timedelta(days=rng.randrange(1, period.days)) if new else created
+        account_id = customer.account_id
         codes = []
         if rng.random() < 0.9:
             codes.append(rng.choice(catalog.TV_BASES))
@@ -320,28 +386,32 @@ class _Chunk:
                 codes.append("NET-SECURE")
         if rng.random() < 0.2:
             codes.append("PHONE-VOIP")
-        held = []
-        for i, code in enumerate(codes, start=1):
+        prices = {p[0]: p[5] for p in catalog.PRODUCTS}
+        for code in codes:
             sub = {
-                "subscription_id": f"S{account_id[1:]}-{i:02d}",
+                "subscription_id": customer.next_subscription_id(),
                 "account_id": account_id,
                 "product_code": code,
                 "quantity": 1,
                 "start_date": start,
             }
+            customer.subscriptions.append(sub)
             if code in catalog.TV_BASES + catalog.INTERNET and rng.random() < 0.5:
+                pct = rng.choice((10, 15))
                 sub |= {
                     "contract_months": rng.choice((12, 24, 36)),
                     "contract_start_date": start,
-                    "contract_discount_pct": rng.choice((10, 15)),
+                    "contract_discount_pct": pct,
                 }
+                # the previous system's record of the discounts it granted, for some
+                months = (period.start.year - start.year) * 12 + period.start.month - start.month
+                if months > 0 and self.legacy.random() < 0.5:
+                    sub["discount_granted_before"] = months * prices[code] * pct // 100
             if not new and rng.random() < 0.03:
-                sub["end_date"] = period.start + timedelta(days=rng.randrange(1, period.days))
+                sub["end_date"] = period.day(rng)
                 sub["termination_reason"] = rng.choice(TERMINATION_REASONS)
-            held.append(sub)
-        self.cms["subscriptions"] += held
         if new:
-            self.cms["orders"].append(
+            self.orders.append(
                 {
                     "order_id": f"O{account_id[1:]}-01",
                     "account_id": account_id,
@@ -350,22 +420,15 @@ class _Chunk:
                     "completed_at": datetime.combine(start, time(14), KST),
                 }
             )
-            if any(s["product_code"] in catalog.INTERNET for s in held):
-                self.cms["promotion_assignments"].append(
+            if any(code in catalog.INTERNET for code in codes):
+                self.assignments.append(
                     {"account_id": account_id, "promo_code": "INSTALL-FREE", "starts_on": start}
                 )
-        for sub in held:
+        for sub in customer.subscriptions:
             if sub["product_code"] == "PREM-MOVIE" and new:
-                self.cms["promotion_assignments"].append(
-                    {
-                        "account_id": account_id,
-                        "subscription_id": sub["subscription_id"],
-                        "promo_code": "WELCOME-MOVIE",
-                        "starts_on": start,
-                    }
-                )
+                self._welcome(sub)
             if sub["product_code"] in catalog.INTERNET and rng.random() < 0.1:
-                self.cms["promotion_assignments"].append(
+                self.assignments.append(
                     {
                         "account_id": account_id,
                         "subscription_id": sub["subscription_id"],
@@ -373,61 +436,211 @@ class _Chunk:
                         "starts_on": sub["start_date"],
                     }
                 )
+
+    def _welcome(self, sub: dict) -> None:
+        self.assignments.append(
+            {
+                "account_id": sub["account_id"],
+                "subscription_id": sub["subscription_id"],
+                "promo_code": "WELCOME-MOVIE",
+                "starts_on": sub["start_date"],
+            }
+        )
+
+    def _devices(self, customer: _Customer) -> None:
+        codes = {s["product_code"] for s in customer.subscriptions}
+        start = customer.subscriptions[0]["start_date"]
+        if codes & set(catalog.TV_BASES):
+            self._rent(customer, "stb_uhd" if "BASE-PREM" in codes else "stb", start)
+        if codes & set(catalog.INTERNET):
+            self._rent(customer, "modem", start)
+
+    def _rent(self, customer: _Customer, kind: str, start: date) -> None:
+        """A device rented from `start`; a replacement's serial counts the ones before."""
+        prefix, product = {
+            "stb": ("STB", "RENT-STB"),
+            "stb_uhd": ("STB", "RENT-STB-UHD"),
+            "modem": ("MDM", "RENT-MODEM"),
+        }[kind]
+        earlier = sum(d["device_serial"].startswith(prefix) for d in customer.devices)
+        serial = f"{prefix}{customer.number + 1:09d}" + (f"-{earlier}" if earlier else "")
+        customer.devices.append(
+            {
+                "device_serial": serial,
+                "account_id": customer.account_id,
+                "device_type": kind,
+                "rental_product_code": product,
+                "rented_from": start,
+            }
+        )
+
+    def _pause(self, customer: _Customer) -> None:
+        start = self.period.start + timedelta(days=self.rng.randrange(self.period.days))
+        customer.suspensions.append(
+            {
+                "account_id": customer.account_id,
+                "kind": "customer",
+                "from_date": start,
+                "to_date": start + timedelta(days=self.rng.randrange(7, 45)),
+            }
+        )
+
+    def _change(self, customer: _Customer) -> None:
+        """What the month does to an account that was there at its start."""
+        rng, period = self.rng, self.period
+        draw, day = rng.random(), period.day(rng)
+        if not customer.open():
+            return
+        change, bound = None, 0.0
+        for name, share in CHANGES:
+            bound += share
+            if draw < bound:
+                change = name
+                break
+        if change == "leave":
+            if rng.random() < LEFT_LATE_SHARE:  # left in the previous period, entered now
+                day -= timedelta(days=period.days)
+            reason = rng.choice(TERMINATION_REASONS)
+            for sub in customer.open():
+                sub |= {"end_date": max(day, sub["start_date"]), "termination_reason": reason}
+        elif change == "change_package":
+            old = next(
+                (
+                    s
+                    for s in customer.open()
+                    if s["product_code"] in catalog.TV_BASES and not s.get("contract_months")
+                ),
+                None,
+            )
+            if old is not None:
+                old["end_date"] = day
+                code = rng.choice([c for c in catalog.TV_BASES if c != old["product_code"]])
+                self._add(customer, code, day)
+        elif change == "add_premium":
+            held = {s["product_code"] for s in customer.open()}
+            choices = [c for c in catalog.PREMIUMS if c not in held]
+            if held & set(catalog.TV_BASES) and choices:
+                sub = self._add(customer, rng.choice(choices), day)
+                if sub["product_code"] == "PREM-MOVIE":
+                    self._welcome(sub)
+        elif change == "drop_premium":
+            for sub in customer.open():
+                if sub["product_code"] in catalog.PREMIUMS:
+                    sub |= {"end_date": day, "termination_reason": "customer_request"}
+                    break
+        elif change == "pause":
+            self._pause(customer)
+        elif change == "swap_device":
+            device = next((d for d in customer.devices if "returned_at" not in d), None)
+            if device is not None:
+                device["returned_at"] = max(day, device["rented_from"])
+                self._rent(customer, device["device_type"], device["returned_at"])
+                self.orders.append(
+                    {
+                        "order_id": f"O{customer.account_id[1:]}-{len(self.orders) + 1:06d}",
+                        "account_id": customer.account_id,
+                        "product_code": "FEE-REPLACE",
+                        "quantity": 1,
+                        "completed_at": datetime.combine(device["returned_at"], time(15), KST),
+                    }
+                )
+        elif change == "entered_late":  # started in the previous period, entered now
+            held = {s["product_code"] for s in customer.open()}
+            if held & set(catalog.TV_BASES) and "ADD-DVR" not in held:
+                self._add(customer, "ADD-DVR", day - timedelta(days=period.days))
+
+    def _status(self, customer: _Customer) -> None:
+        """The account's status at the snapshot; a customer who has left has returned
+        the devices by the day the last subscription ended."""
+        if not customer.open():
+            last = max(s["end_date"] for s in customer.subscriptions)
+            for device in customer.devices:
+                device.setdefault("returned_at", max(last, device["rented_from"]))
+            customer.account["status"] = "terminated"
+        elif any(s["from_date"] <= self.cycle < s["to_date"] for s in customer.suspensions):
+            customer.account["status"] = "suspended"
+        else:
+            customer.account["status"] = "active"
+
+    def _add(self, customer: _Customer, code: str, start: date) -> dict:
+        sub = {
+            "subscription_id": customer.next_subscription_id(),
+            "account_id": customer.account_id,
+            "product_code": code,
+            "quantity": 1,
+            "start_date": start,
+        }
+        customer.subscriptions.append(sub)
+        return sub
+
+    # -- headend and crm -------------------------------------------------------
+    def _month_of(self, customer: _Customer, plan: UsagePlan) -> None:
+        """A customer's month: the headend's view of it, its usage and its tickets."""
+        rng, period = self.rng, self.period
+        held = customer.held(period)
+        if not held:
+            return
+        self._entitlements(customer)
+        self._usage(customer, {s["product_code"] for s in held}, plan)
+        if rng.random() < OUTAGE_SHARE:
+            start = period.at(period.start + timedelta(days=rng.randrange(period.days - 7)), rng)
+            self.headend["outages"].append(
+                {
+                    "outage_id": f"OUT-{period.start:%Y%m}-{customer.account_id}",
+                    "account_id": customer.account_id,
+                    "started_at": start,
+                    "ended_at": start + timedelta(days=5, hours=rng.randrange(1, 48)),
+                }
+            )
+        if rng.random() < 0.01:
+            self.crm["adjustments"].append(
+                {
+                    "adjustment_id": f"ADJ-{customer.number + 1:08d}-M{period.start:%y%m}",
+                    "account_id": customer.account_id,
+                    "kind": "credit",
+                    "amount": rng.choice((1000, 2200, 5000)),
+                    "taxable": True,
+                    "reason_code": rng.choice(("service_outage", "billing_error", "goodwill")),
+                    "ticket_id": f"T{rng.randrange(10**7):07d}",
+                    "approved_at": period.at(
+                        period.start + timedelta(days=rng.randrange(period.days)), rng
+                    ),
+                }
+            )
+
+    def _entitlements(self, customer: _Customer) -> None:
+        """What the conditional-access system authorises at the snapshot."""
         snapshot_at = datetime.combine(self.cycle, time(0, 30), KST)
-        entitled = [s["product_code"] for s in held if "end_date" not in s]
-        # planted, rarely: a product billed but not authorised (dropped above) ...
-        entitled = [code for code in entitled if rng.random() > 0.001]
+        entitled = [s["product_code"] for s in customer.open()]
+        # planted, rarely: a product billed but not authorised (dropped here) ...
+        entitled = [code for code in entitled if self.rng.random() > 0.001]
         # ... and one authorised but not billed
         if self.planting.random() < 0.002 and "PREM-SPORTS" not in entitled:
             entitled.append("PREM-SPORTS")
         for code in entitled:
             self.headend["entitlements"].append(
-                {"account_id": account_id, "product_code": code, "as_of": snapshot_at}
-            )
-        return held
-
-    def _devices(self, account_id: str, held: list[dict]) -> None:
-        codes = {s["product_code"] for s in held}
-        start = held[0]["start_date"]
-        serial = int(account_id[1:])
-        if codes & set(catalog.TV_BASES):
-            uhd = "BASE-PREM" in codes
-            self.cms["devices"].append(
-                {
-                    "device_serial": f"STB{serial:09d}",
-                    "account_id": account_id,
-                    "device_type": "stb_uhd" if uhd else "stb",
-                    "rental_product_code": "RENT-STB-UHD" if uhd else "RENT-STB",
-                    "rented_from": start,
-                }
-            )
-        if codes & set(catalog.INTERNET):
-            self.cms["devices"].append(
-                {
-                    "device_serial": f"MDM{serial:09d}",
-                    "account_id": account_id,
-                    "device_type": "modem",
-                    "rental_product_code": "RENT-MODEM",
-                    "rented_from": start,
-                }
+                {"account_id": customer.account_id, "product_code": code, "as_of": snapshot_at}
             )
 
-    # -- headend -------------------------------------------------------------
-    def _usage(self, account_id: str, held: list[dict]) -> None:
+    def _usage(self, customer: _Customer, codes: set[str], plan: UsagePlan) -> None:
         rng, period = self.rng, self.period
-        codes = {s["product_code"] for s in held}
-        n = int(account_id[1:])
+        account_id, n = customer.account_id, customer.number
+        month = f"{period.start:%y%m}"
+        boxes = [d["device_serial"] for d in customer.devices if d["device_type"] != "modem"]
+        stb = boxes[-1] if boxes else None
         if codes & set(catalog.TV_BASES):
             # the accounts bad rows are planted in buy at least once
             planted = n % 1009 == 3 or n % 4999 == 7 or n % 1501 == 11 or n % 1013 == 5
             for i in range(max(_poisson(rng, 1.2), int(planted))):
-                premium = rng.random() < 0.3
+                number = rng.randrange(catalog.VOD_TITLES)
+                title_id, title = catalog.vod_title(number)
+                premium = number < catalog.NEW_RELEASES
                 event = {
-                    "event_id": f"V{n:08d}-{i:03d}",
+                    "event_id": f"V{n:08d}-M{month}-{i:03d}",
                     "account_id": account_id,
-                    "device_serial": f"STB{n:09d}",
-                    "title_id": f"T{rng.randrange(5000):05d}",
-                    "title_name": f"영화 {rng.randrange(5000)}",
+                    "device_serial": stb,
+                    "title_id": title_id,
+                    "title_name": title,
                     "purchase_type": "purchase" if rng.random() < 0.05 else "rental",
                     "price_tier": "premium" if premium else "standard",
                     "list_price": rng.choice((5500, 11000))
@@ -449,9 +662,9 @@ class _Chunk:
             if rng.random() < 0.04:
                 self.headend["ppv_purchases"].append(
                     {
-                        "event_id": f"P{n:08d}-001",
+                        "event_id": f"P{n:08d}-M{month}-001",
                         "account_id": account_id,
-                        "device_serial": f"STB{n:09d}",
+                        "device_serial": stb,
                         "event_code": "UFC-310",
                         "event_name": "UFC 310",
                         "list_price": 22000,
@@ -462,12 +675,12 @@ class _Chunk:
                 )
         if codes & set(catalog.INTERNET):
             # the period's records are drawn for the whole chunk at once (data_usage.py)
-            self.usage_plan.add(n, rng.lognormvariate(5.3, 0.8))
+            plan.add(n, customer.usage_gb * rng.uniform(0.8, 1.2))
             if rng.random() < 0.01:  # late: from the previous period, delivered now
                 start = period.at(period.start - timedelta(days=rng.randrange(1, 5)), rng)
                 self.late["data_usage"].append(
                     {
-                        "record_id": f"D{n:08d}-L001",
+                        "record_id": f"D{n:08d}-M{month}-L001",
                         "account_id": account_id,
                         "usage_start": start,
                         "usage_end": start + timedelta(minutes=30),
@@ -486,21 +699,21 @@ class _Chunk:
             "business_item": item,
         }
 
-    # -- go-live and payments --------------------------------------------------
-    def _payment(self, account: dict, held: list[dict]) -> None:
+    # -- go-live -----------------------------------------------------------------
+    def _opening_balance(self, customer: _Customer) -> None:
         """The previous billing system's last bill, handed over as the account's opening
         balance (due in the period, the day before the cycle its go-live), and its
         payment in the period: declined, failed or never made for a few, so that their
         first invoice carries it with a late fee; a few accounts were in credit."""
-        rng, period = self.rng, self.period
+        rng, period, account = self.rng, self.period, customer.account
         prices = {p[0]: p[5] for p in catalog.PRODUCTS}
-        amount = sum(prices[s["product_code"]] for s in held) * 11 // 100 * 10
-        n = int(account["account_id"][1:])
+        amount = sum(prices[s["product_code"]] for s in customer.subscriptions) * 11 // 100 * 10
+        n = customer.number
         due = period.start + timedelta(days=20)
         paid_at = period.at(period.start + timedelta(days=rng.randrange(5, 25)), rng)
         in_credit = self.legacy.random() < 0.01
         if amount or in_credit:
-            self.cms["opening_balances"].append(
+            self.opening_balances.append(
                 {
                     "account_id": account["account_id"],
                     "amount": -self.legacy.randrange(1, 11) * 1000 if in_credit else amount,
