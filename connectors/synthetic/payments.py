@@ -6,7 +6,8 @@ of the newest CMS snapshot in the inbox (how each account pays), the banks, card
 gateways and subscribers answer as they would. Most pay the amount due by the due
 date; by method, a few auto-debits fail and succeed at the bank's retry, a few cards
 are declined first, some pay late, some virtual-account payers deposit half, and a
-few never pay. Each payment is delivered by the first extraction after it: the day
+few never pay. A few card payments are refunded in part or charged back. Each
+payment is delivered by the first extraction after it: the day
 after the due date, the next cycle's date, two weeks after that. Deterministic per
 seed, account and cycle.
 """
@@ -24,7 +25,9 @@ from pathlib import Path
 from connectors.synthetic.delivery_writer import DeliveryWriter
 from connectors.synthetic.generate import KST, add_months
 
-ENTITIES = ["card_settlements", "autodebit_results", "va_deposits"]
+ENTITIES = ["card_settlements", "autodebit_results", "va_deposits", "refunds"]
+# Of the card payments: refunded in part a week later, charged back three weeks later.
+REFUNDED, CHARGED_BACK = 0.004, 0.001
 # Of each method's bills: (pays by the due date, pays late, pays half on time); the
 # rest never pays. An auto-debit that pays late is one that failed and succeeded at
 # the retry; a card that pays late was declined first.
@@ -46,10 +49,13 @@ class Bill:
     currency: str
 
 
-def simulate_payments(exports: Path, inbox: Path, cycle: date, seed: int) -> list[Path]:
+def simulate_payments(
+    exports: Path, inbox: Path, cycle: date, seed: int, snapshots: Path | None = None
+) -> list[Path]:
     """Write the payments of the cycle's bills (`exports`/invoices.csv) into `inbox`,
-    one payments delivery per extraction day; returns their folders."""
-    accounts = _accounts(inbox)
+    one payments delivery per extraction day; returns their folders. How each account
+    pays is read from the newest CMS snapshot in `snapshots` (by default `inbox`)."""
+    accounts = _accounts(snapshots or inbox)
     bills = [b for b in _bills(exports / "invoices.csv") if b.amount_due > 0]
     due = min((b.due_date for b in bills), default=cycle)
     extractions = [
@@ -114,6 +120,7 @@ def _answers(bill: Bill, account: dict, cycle: date, rng: random.Random) -> Iter
                 ),
             )
         yield paid_on, "card_settlements", _card(bill, account, f"C{key}", "approved", at)
+        yield from _returned(bill, f"C{key}", at, amount, rng)
     elif method == "virtual_account" and account["virtual_account_no"]:
         yield (
             paid_on,
@@ -128,6 +135,31 @@ def _answers(bill: Bill, account: dict, cycle: date, rng: random.Random) -> Iter
         )
     elif method == "giro":  # collected by the bank and settled like an auto-debit
         yield paid_on, "autodebit_results", _debit(bill, f"G{key}", "success", paid_on)
+
+
+def _returned(bill: Bill, txn_id: str, at: datetime, amount: Decimal, rng: random.Random):
+    """A card payment refunded in part (a service complaint settled) or charged back
+    in full (disputed with the card issuer), for a few."""
+    draw = rng.random()
+    if draw < REFUNDED:
+        kind, refunded, later = "refund", min(amount, Decimal(5000)), 7
+    elif draw < REFUNDED + CHARGED_BACK:
+        kind, refunded, later = "chargeback", amount, 21
+    else:
+        return
+    when = at + timedelta(days=later)
+    yield (
+        when.date(),
+        "refunds",
+        {
+            "refund_id": f"RF{txn_id[1:]}",
+            "account_id": bill.account_id,
+            "amount": refunded,
+            "kind": kind,
+            "original_txn_id": txn_id,
+            "processed_at": when,
+        },
+    )
 
 
 def _debit(bill: Bill, request_id: str, result: str, day: date) -> dict:

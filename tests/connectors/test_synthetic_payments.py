@@ -4,7 +4,7 @@ the account's method, in the delivery of the first extraction after the payment.
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -103,3 +103,36 @@ def test_the_same_seed_pays_the_same_and_every_delivery_loads(tmp_path):
     report = ingest_inbox(first, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     assert [d.status for d in report.deliveries] == ["loaded"] * 4
     assert report.rows_quarantined == 0
+
+
+def test_a_few_card_payments_are_refunded_in_part_or_charged_back_later(tmp_path):
+    """Of 5,000 bills, about 0.4% of the card and easy-pay payments are refunded in
+    part (at most 5,000 won) a week after, about 0.1% charged back in full three weeks
+    after; each names the payment it reverses."""
+    inbox, exports = _world(tmp_path, 5000)
+
+    folders = simulate_payments(exports, inbox, CYCLE, seed=7)
+
+    approved = {
+        row["txn_id"]: row
+        for folder in folders
+        for row in _read(folder, "card_settlements")
+        if row["status"] == "approved"
+    }
+    returned = [row for folder in folders for row in _read(folder, "refunds")]
+    kinds = {kind: [r for r in returned if r["kind"] == kind] for kind in ("refund", "chargeback")}
+    assert 0 < len(kinds["refund"]) < 0.01 * len(approved)
+    assert 0 < len(kinds["chargeback"]) < 0.005 * len(approved)
+    for row in returned:
+        paid = approved[row["original_txn_id"]]
+        assert row["account_id"] == paid["account_id"]
+        days = (
+            datetime.fromisoformat(row["processed_at"])
+            - datetime.fromisoformat(paid["processed_at"])
+        ).days
+        if row["kind"] == "refund":
+            assert (
+                Decimal(row["amount"]) == min(Decimal(paid["amount"]), Decimal(5000)) and days == 7
+            )
+        else:
+            assert Decimal(row["amount"]) == Decimal(paid["amount"]) and days == 21
