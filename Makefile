@@ -1,13 +1,13 @@
-# cablebill: `make demo` runs a complete bill run and a day of collections on demo data;
-# `make test` runs every test.
+# cablebill: `make demo` goes live and bills three months of demo data, then a day of
+# collections; `make test` runs every test.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_HOME ?= demo
-DEMO_CYCLE ?= 2026-11-01
-# the day after the demo bills fall due: reminders, headend commands, revenue assurance
-DEMO_COLLECT_DAY ?= 2026-11-24
+# the first of the demo's monthly cycles (go-live), and how many
+DEMO_CYCLE ?= 2026-09-01
+DEMO_CYCLES ?= 3
 DEMO_ACCOUNTS ?= 5000
 # Debian packages: a Hangul font for PDF statements, Java for the Spark target; for the
 # tests, poppler to check PDFs, Chromium for the UI test (Playwright drives it; it
@@ -46,10 +46,9 @@ parse: install
 
 demo: parse
 	rm -rf $(DEMO_HOME)
-	$(BIN)/cablebill generate --accounts $(DEMO_ACCOUNTS) --seed 42 --cycle $(DEMO_CYCLE) --out $(DEMO_HOME)/inbox
-	$(BIN)/cablebill run --inbox $(DEMO_HOME)/inbox --cycle $(DEMO_CYCLE) --home $(DEMO_HOME)
-	$(BIN)/cablebill simulate-payments --home $(DEMO_HOME) --cycle $(DEMO_CYCLE) --seed 42 --out $(DEMO_HOME)/inbox
-	$(BIN)/cablebill collect --inbox $(DEMO_HOME)/inbox --as-of $(DEMO_COLLECT_DAY) --home $(DEMO_HOME)
+	$(BIN)/cablebill generate --accounts $(DEMO_ACCOUNTS) --seed 42 --cycle $(DEMO_CYCLE) \
+		--cycles $(DEMO_CYCLES) --out $(DEMO_HOME)/feeds
+	$(BIN)/cablebill play --feeds $(DEMO_HOME)/feeds --home $(DEMO_HOME) --seed 42
 
 test: parse lint test-debs
 	$(BIN)/pytest

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from expectations import validator
 from orchestration import dbt_runner
@@ -53,17 +54,39 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cablebill", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    gen = sub.add_parser("generate", help="write synthetic deliveries for one cycle")
+    gen = sub.add_parser(
+        "generate", help="write synthetic deliveries for one cycle, or months of them"
+    )
     gen.add_argument("--accounts", type=int, required=True)
     gen.add_argument("--seed", type=int, default=1)
-    gen.add_argument("--out", type=Path, required=True, help="the inbox to write into")
-    gen.add_argument("--cycle", type=_cycle, required=True, help="cycle date, YYYY-MM-DD")
+    gen.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the inbox to write into; with --cycles above 1, the feeds that `cablebill "
+        "play` hands to an inbox as their time comes",
+    )
+    gen.add_argument("--cycle", type=_cycle, required=True, help="the first cycle date, YYYY-MM-DD")
+    gen.add_argument(
+        "--cycles", type=int, default=1, help="consecutive months to generate (default 1)"
+    )
     gen.add_argument(
         "--usage-records",
         type=int,
         default=8,
         help="mean data-usage records per internet account and period",
     )
+
+    play = sub.add_parser(
+        "play",
+        help="bill the months of generated feeds as they would happen: each delivery "
+        "reaches the inbox when extracted, each cycle is billed and its bills paid, "
+        "then the collections of the day after the last due date",
+    )
+    play.add_argument("--feeds", type=Path, required=True, help="what `generate` wrote")
+    play.add_argument("--home", type=Path, required=True, help="where to bill (its inbox too)")
+    play.add_argument("--seed", type=int, default=1, help="the payments' seed")
+    play.add_argument("--no-pdf", dest="pdf", action="store_false", help="HTML statements only")
 
     pay = sub.add_parser(
         "simulate-payments",
@@ -205,10 +228,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         from connectors.synthetic.generate import generate
 
-        folders = generate(args.out, args.accounts, args.seed, args.cycle, args.usage_records)
+        folders = generate(
+            args.out, args.accounts, args.seed, args.cycle, args.usage_records, args.cycles
+        )
         for folder in folders:
             print(f"wrote {folder}")
         return 0
+    if args.command == "play":
+        from orchestration.playback import play
+
+        flags = [] if args.pdf else ["--no-pdf"]
+        zone = ZoneInfo(billing_settings()["operator_timezone"])
+        return play(args.feeds, args.home, args.seed, zone, flags)
     if args.command == "simulate-payments":
         from connectors.synthetic.payments import simulate_payments
 
