@@ -537,7 +537,8 @@ class _Chunk:
                 self._rent(customer, device["device_type"], device["returned_at"])
                 self.orders.append(
                     {
-                        "order_id": f"O{customer.account_id[1:]}-{len(self.orders) + 1:06d}",
+                        # a letter apart, so that no run of digits reads as a card number
+                        "order_id": f"O{customer.account_id[1:]}-R{len(customer.devices)}",
                         "account_id": customer.account_id,
                         "product_code": "FEE-REPLACE",
                         "quantity": 1,

@@ -16,6 +16,7 @@ from connectors.synthetic.generate import add_months
 from tests.deliveries import OPERATOR_TIMEZONE
 
 CYCLE = date(2026, 11, 1)
+PLANTED = {"bad_timestamp", "duplicate_key", "unknown_account", "pii_card_number"}
 
 
 def _manifests(inbox: Path) -> dict[str, dict]:
@@ -53,7 +54,7 @@ def test_every_feed_and_entity_is_delivered_and_loads(tmp_path):
             "select count(*) from raw.accounts where customer_type = 'business'"
         ).fetchone()[0]
     # The planted problems, and nothing else: the clean rows all load.
-    assert set(reasons) == {"bad_timestamp", "duplicate_key", "unknown_account", "pii_card_number"}
+    assert set(reasons) == PLANTED
     assert report.rows_quarantined < report.rows_loaded * 0.005
     assert all(any("\uac00" <= ch <= "\ud7a3" for ch in n) for (n,) in names)  # Hangul
     assert languages["ko"] > languages["en"] > 0
@@ -160,3 +161,12 @@ def test_months_carry_on_the_same_accounts_changed_as_months_change_them(tmp_pat
         assert not any(name.startswith("영화 ") and name[3:].isdigit() for name in titles)
     planted_twice = len(event_ids) - len(set(event_ids))
     assert planted_twice < 20  # only the planted duplicates within a file
+    # every month loads; only the planted rows are quarantined, no id as a card number
+    home = tmp_path / "home"
+    report = ingest_inbox(feeds, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
+    assert {d.status for d in report.deliveries} == {"loaded"}
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        quarantined = con.execute("select reason_code, detail from ingest.quarantine").fetchall()
+    assert {reason for reason, _ in quarantined} <= PLANTED
+    as_cards = [d for r, d in quarantined if r == "pii_card_number" and "_id:" in d]
+    assert not as_cards
