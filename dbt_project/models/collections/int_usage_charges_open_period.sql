@@ -87,7 +87,7 @@ data_rated as (
 select
     purchases.account_id,
     periods.usage_period_start as period_start,
-    'U:' || purchases.event_id as charge_key,
+    'U:' || purchases.usage_kind || ':' || purchases.event_id as charge_key,
     purchases.event_ts as charged_at,
     case
         when free.event_id is not null then 0
@@ -110,7 +110,8 @@ left join held
         and periods.usage_period_start = held.usage_period_start
 left join standard_rentals as free
     on
-        purchases.event_id = free.event_id
+        purchases.usage_kind = 'vod'
+        and purchases.event_id = free.event_id
         and free.rental_rank <= coalesce(held.included_vod_views, 0)
 where purchases.event_date <= as_of.as_of_date
 union all

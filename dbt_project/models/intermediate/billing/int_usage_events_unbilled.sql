@@ -1,6 +1,8 @@
 {#- VOD and PPV purchases of billed accounts dated before the period's end and not
-    yet on a closed invoice: this period's, and late ones from earlier periods.
-    Events for accounts billing does not know wait in int_usage_suspense. -#}
+    yet on a closed invoice: this period's, and late ones from earlier periods. A
+    VOD and a PPV purchase with the same id are different events (a line names its
+    kind as its product code). Events for accounts billing does not know wait in
+    usage_suspense. -#}
 with bill_cycle as (
 
     select * from {{ ref('int_bill_cycle') }}
@@ -15,9 +17,11 @@ events as (
 
 billed_before as (
 
-    select distinct source_ref as event_id
+    select distinct
+        product_code,
+        source_ref as event_id
     from {{ ref('int_ledger_invoice_lines_before_cycle') }}
-    where line_type in ('usage', 'correction')
+    where line_type in ('usage', 'correction') and product_code in ('VOD', 'PPV')
 
 )
 
@@ -32,4 +36,10 @@ inner join {{ ref('int_accounts_billed') }} as billed
 cross join bill_cycle
 where
     events.event_date < bill_cycle.period_end
-    and events.event_id not in (select billed_before.event_id from billed_before)
+    and not exists (
+        select 1
+        from billed_before
+        where
+            billed_before.product_code = upper(events.usage_kind)
+            and billed_before.event_id = events.event_id
+    )

@@ -46,7 +46,7 @@ events as (
         events.account_id,
         case when events.is_late then 'correction' else 'usage' end as line_type,
         case when events.usage_kind = 'vod' then 6 else 7 end as line_group,
-        'U:' || events.event_id as line_key,
+        'U:' || events.usage_kind || ':' || events.event_id as line_key,
         upper(events.usage_kind) as product_code,
         coalesce(
             usage_products.name_ko,
@@ -81,7 +81,8 @@ events as (
             and events.usage_period_start = held.usage_period_start
     left join standard_rentals as free
         on
-            events.event_id = free.event_id
+            events.usage_kind = 'vod'
+            and events.event_id = free.event_id
             and free.rental_rank <= coalesce(held.included_vod_views, 0)
 
 ),
