@@ -27,7 +27,8 @@ other_charges as (
 
     {% for charges in [
         'int_early_termination_charges', 'int_usage_lines_rated',
-        'int_adjustment_lines', 'int_recurring_corrections', 'int_late_fees'
+        'int_adjustment_lines', 'int_recurring_corrections', 'int_recurring_backbills',
+        'int_late_fees'
     ] %}
         select
             account_id,
