@@ -80,8 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     play = sub.add_parser(
         "play",
         help="bill the months of generated feeds as they would happen: each delivery "
-        "reaches the inbox when extracted, each cycle is billed and its bills paid, "
-        "then the collections of the day after the last due date",
+        "reaches the inbox when extracted, each cycle is billed, its bills paid and "
+        "collected the day after they fall due",
     )
     play.add_argument("--feeds", type=Path, required=True, help="what `generate` wrote")
     play.add_argument("--home", type=Path, required=True, help="where to bill (its inbox too)")

@@ -4,9 +4,9 @@
 receives them one by one. Here each delivery reaches the inbox when it was extracted
 (its manifest's `extracted_at`), the bill run of each month runs on its cycle date
 at 06:00, the banks, card gateways and subscribers answer each bill
-(`simulate_payments`, into the feeds still to come), and after the last bill run the
-collections of the day after its due date run. Every step is the `cablebill` command
-a user would type. Deterministic per seed.
+(`simulate_payments`, into the feeds still to come), and the collections of the day
+after each due date run (reminders, retries, suspensions, write-offs). Every step is
+the `cablebill` command a user would type. Deterministic per seed.
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ class Month:
 
 
 def play(feeds: Path, home: Path, seed: int, zone: ZoneInfo, run_flags=()) -> int:
-    """Play every month the feeds hold into `home` (its inbox is `home`/inbox), then
-    the collections of the day after the last due date; prints the months' figures.
-    Returns the exit code of the first step that failed, else 0."""
+    """Play every month the feeds hold into `home` (its inbox is `home`/inbox): each
+    cycle's bill run, its bills' payments, the collections of the day after its due
+    date; prints the months' figures. Returns the exit code of the first step that
+    failed, else 0."""
     from orchestration.cli import main
 
     inbox, cycles = home / "inbox", cycles_in(feeds)
@@ -83,17 +84,17 @@ def play(feeds: Path, home: Path, seed: int, zone: ZoneInfo, run_flags=()) -> in
         if code:
             return code
         simulate_payments(home / "exports" / day, feeds, cycle, seed, snapshots=inbox)
-    last = home / "exports" / cycles[-1].isoformat()
-    invoices = _rows(last / "invoices.csv")
-    due = Counter(date.fromisoformat(r["due_date"]) for r in invoices).most_common(1)
-    collect_day = (due[0][0] if due else cycles[-1]) + timedelta(days=1)
-    release(feeds, inbox, datetime.combine(collect_day, RUN_AT, zone))
-    day = collect_day.isoformat()
-    code = main(["collect", "--inbox", str(inbox), "--as-of", day, "--home", str(home)])
-    if code:
-        return code
+        invoices = _rows(home / "exports" / day / "invoices.csv")
+        due = Counter(date.fromisoformat(r["due_date"]) for r in invoices).most_common(1)
+        collect_day = (due[0][0] if due else cycle) + timedelta(days=1)
+        release(feeds, inbox, datetime.combine(collect_day, RUN_AT, zone))
+        collected = collect_day.isoformat()
+        code = main(["collect", "--inbox", str(inbox), "--as-of", collected, "--home", str(home)])
+        if code:
+            return code
     reminded = sum(
-        r["stage"] == "reminder" for r in _rows(home / "collections" / day / "dunning_actions.csv")
+        r["stage"] == "reminder"
+        for r in _rows(home / "collections" / collected / "dunning_actions.csv")
     )
     print(summary(months(home, cycles), reminded, len(invoices), collect_day))
     return 0
