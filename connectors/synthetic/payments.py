@@ -6,10 +6,10 @@ of the newest CMS snapshot in the inbox (how each account pays), the banks, card
 gateways and subscribers answer as they would. Most pay the amount due by the due
 date; by method, a few auto-debits fail and succeed at the bank's retry, a few cards
 are declined first, some pay late, some virtual-account payers deposit half, and a
-few never pay. A few card payments are refunded in part or charged back. Each
-payment is delivered by the first extraction after it: the day
-after the due date, the next cycle's date, two weeks after that. Deterministic per
-seed, account and cycle.
+few do not pay a bill; a few accounts (DEFAULTING) never pay any. A few card
+payments are refunded in part or charged back. Each payment is delivered by the
+first extraction after it: the day after the due date, the next cycle's date, two
+weeks after that. Deterministic per seed, account and cycle.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from connectors.synthetic.generate import KST, add_months
 ENTITIES = ["card_settlements", "autodebit_results", "va_deposits", "refunds"]
 # Of the card payments: refunded in part a week later, charged back three weeks later.
 REFUNDED, CHARGED_BACK = 0.004, 0.001
+# Accounts that stop paying for good: dunned to suspension and written off in time.
+DEFAULTING = 0.003
 # Of each method's bills: (pays by the due date, pays late, pays half on time); the
 # rest never pays. An auto-debit that pays late is one that failed and succeeded at
 # the retry; a card that pays late was declined first.
@@ -74,6 +76,8 @@ def simulate_payments(
         for day in extractions
     ]
     for bill in bills:
+        if random.Random(f"{seed}:{bill.account_id}").random() < DEFAULTING:
+            continue
         rng = random.Random(f"{seed}:{cycle}:{bill.account_id}")
         for paid_on, entity, row in _answers(bill, accounts[bill.account_id], cycle, rng):
             writer = next(

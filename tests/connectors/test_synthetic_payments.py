@@ -136,3 +136,28 @@ def test_a_few_card_payments_are_refunded_in_part_or_charged_back_later(tmp_path
             )
         else:
             assert Decimal(row["amount"]) == Decimal(paid["amount"]) and days == 21
+
+
+def test_a_few_accounts_never_pay_any_bill(tmp_path):
+    """About 0.3% of accounts default for good: no payment for November's bills nor
+    December's, while most accounts pay both."""
+    inbox, exports = _world(tmp_path, 5000)
+    paid = []
+    for cycle in (CYCLE, date(2026, 12, 1)):
+        folders = simulate_payments(exports, inbox / ".." / f"out-{cycle}", cycle, 7, inbox)
+        paid.append(
+            {
+                row["account_id"]
+                for folder in folders
+                for entity in ("card_settlements", "autodebit_results")
+                for row in _read(folder, entity)
+            }
+            | {
+                f"A{int(row['virtual_account_no'][-4:])}"
+                for folder in folders
+                for row in _read(folder, "va_deposits")
+            }
+        )
+    never = {f"A{n}" for n in range(1, 5000)} - paid[0] - paid[1]
+    assert 0.001 * 5000 < len(never) < 0.01 * 5000
+    assert len(paid[0] & paid[1]) > 0.9 * 5000
