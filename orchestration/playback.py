@@ -7,13 +7,16 @@ at 06:00, the banks, card gateways and subscribers answer each bill
 (`simulate_payments`, into the feeds still to come), and the collections of the day
 after each due date run (reminders, retries, suspensions, write-offs). Every step is
 the `cablebill` command a user would type. Deterministic per seed.
+
+Played again after a step failed, it goes on where it stopped: the months already
+in the inbox count, a closed cycle's run and a collections day run again change
+nothing, and a cycle's bills are answered once.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import logging
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -25,14 +28,20 @@ from zoneinfo import ZoneInfo
 from connectors.manifest import MANIFEST
 from connectors.synthetic.payments import simulate_payments
 
-log = logging.getLogger(__name__)
-
 RUN_AT = time(6)  # a day's runs start after the night's extractions
 
 
-def cycles_in(feeds: Path) -> list[date]:
-    """The bill cycles the feeds hold a month of: the days of their CMS snapshots."""
-    return sorted({_extracted(m).date() for m in (feeds / "cms").glob(f"*/{MANIFEST}")})
+def cycles_in(*folders: Path) -> list[date]:
+    """The bill cycles the folders (feeds, an inbox) hold a month of: the days of
+    their CMS snapshots."""
+    manifests = [m for folder in folders for m in (folder / "cms").glob(f"*/{MANIFEST}")]
+    return sorted({_extracted(m).date() for m in manifests})
+
+
+def answered(cycle: date, *folders: Path) -> bool:
+    """Whether the bills of `cycle` were answered: its payment deliveries are in one
+    of the folders (simulate_payments names them after the cycle)."""
+    return any(any(f.glob(f"payments/*-P{cycle:%y%m}")) for f in folders)
 
 
 def release(feeds: Path, inbox: Path, until: datetime) -> list[Path]:
@@ -76,14 +85,16 @@ def play(feeds: Path, home: Path, seed: int, zone: ZoneInfo, run_flags=()) -> in
     failed, else 0."""
     from orchestration.cli import main
 
-    inbox, cycles = home / "inbox", cycles_in(feeds)
+    inbox = home / "inbox"
+    cycles = cycles_in(feeds, inbox)
     for cycle in cycles:
         release(feeds, inbox, datetime.combine(cycle, RUN_AT, zone))
         day = cycle.isoformat()
         code = main(["run", "--inbox", str(inbox), "--cycle", day, "--home", str(home), *run_flags])
         if code:
             return code
-        simulate_payments(home / "exports" / day, feeds, cycle, seed, snapshots=inbox)
+        if not answered(cycle, feeds, inbox):
+            simulate_payments(home / "exports" / day, feeds, cycle, seed, snapshots=inbox)
         invoices = _rows(home / "exports" / day / "invoices.csv")
         due = Counter(date.fromisoformat(r["due_date"]) for r in invoices).most_common(1)
         collect_day = (due[0][0] if due else cycle) + timedelta(days=1)
