@@ -56,7 +56,8 @@ create table if not exists {INGEST_SCHEMA}.dismissals (
 
 
 def raw_table(entity: Entity) -> str:
-    return f"{RAW_SCHEMA}.{entity.name}"
+    """The raw table of `entity`, its name quoted."""
+    return f"{RAW_SCHEMA}.{q(entity.name)}"
 
 
 def _raw_ddl(entity: Entity) -> str:

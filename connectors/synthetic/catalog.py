@@ -39,6 +39,7 @@ PRODUCTS = (
     ("PPV", "유료 이벤트", "Pay-per-view", "ppv", "usage", 0, "standard", "ppv", 0, None),
 )
 
+PRICES = {p[0]: p[5] for p in PRODUCTS}  # each product's price, won
 TV_BASES = ("BASE-ECO", "BASE-STD", "BASE-PREM")
 PREMIUMS = ("PREM-MOVIE", "PREM-SPORTS", "PREM-KIDS")
 INTERNET = ("NET-100M", "NET-500M", "NET-1G")

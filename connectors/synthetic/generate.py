@@ -386,7 +386,6 @@ class _Chunk:
                 codes.append("NET-SECURE")
         if rng.random() < 0.2:
             codes.append("PHONE-VOIP")
-        prices = {p[0]: p[5] for p in catalog.PRODUCTS}
         for code in codes:
             sub = {
                 "subscription_id": customer.next_subscription_id(),
@@ -406,7 +405,7 @@ class _Chunk:
                 # the previous system's record of the discounts it granted, for some
                 months = (period.start.year - start.year) * 12 + period.start.month - start.month
                 if months > 0 and self.legacy.random() < 0.5:
-                    sub["discount_granted_before"] = months * prices[code] * pct // 100
+                    sub["discount_granted_before"] = months * catalog.PRICES[code] * pct // 100
             if not new and rng.random() < 0.03:
                 sub["end_date"] = period.day(rng)
                 sub["termination_reason"] = rng.choice(TERMINATION_REASONS)
@@ -707,8 +706,8 @@ class _Chunk:
         payment in the period: declined, failed or never made for a few, so that their
         first invoice carries it with a late fee; a few accounts were in credit."""
         rng, period, account = self.rng, self.period, customer.account
-        prices = {p[0]: p[5] for p in catalog.PRODUCTS}
-        amount = sum(prices[s["product_code"]] for s in customer.subscriptions) * 11 // 100 * 10
+        charges = sum(catalog.PRICES[s["product_code"]] for s in customer.subscriptions)
+        amount = charges * 11 // 100 * 10
         n = customer.number
         due = period.start + timedelta(days=20)
         paid_at = period.at(period.start + timedelta(days=rng.randrange(5, 25)), rng)

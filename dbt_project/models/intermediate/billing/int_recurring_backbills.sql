@@ -24,7 +24,7 @@ periods as (
     cross join bill_cycle
     where
         invoices.cycle_date
-        >= {{ shift_date('month', '-' ~ var('lookback_cycles'), 'bill_cycle.cycle_date') }}
+        >= {{ lookback_start('bill_cycle.cycle_date') }}
 
 ),
 

@@ -19,7 +19,7 @@ closed_lines as (
     cross join bill_cycle
     where
         lines.cycle_date
-        >= {{ shift_date('month', '-' ~ var('lookback_cycles'), 'bill_cycle.cycle_date') }}
+        >= {{ lookback_start('bill_cycle.cycle_date') }}
 
 ),
 
