@@ -50,13 +50,20 @@ demo: parse
 		--cycles $(DEMO_CYCLES) --out $(DEMO_HOME)/feeds
 	$(BIN)/cablebill play --feeds $(DEMO_HOME)/feeds --home $(DEMO_HOME) --seed 42
 
+# pytest-xdist workers: a bill run keeps about one core busy (Python: Dagster's and
+# dbt's own work), so two runs at once use both of this kind of machine's two cores.
+# Each test module is one unit of work, handed out in the order tests/conftest.py
+# sets; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+
 test: parse lint test-debs
-	$(BIN)/pytest
+	$(PYTEST)
 
 # The change-and-test loop: lint, the Python unit tests and dbt's unit tests; no
 # end-to-end bill runs (pytest's `slow` marker). `make test` runs everything.
 test-fast: parse lint test-debs
-	$(BIN)/pytest -m "not slow"
+	$(PYTEST) -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,21 +1,42 @@
-"""Bill runs that several test modules read: built once per session."""
+"""Bill runs that several test modules read: built once per test run."""
 
 from __future__ import annotations
 
+import pickle
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from filelock import FileLock
 
 from tests.e2e import cablebill_process, three_cycles
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 
+Built = TypeVar("Built")
 
-@pytest.fixture(scope="session")
-def golden_run(tmp_path_factory) -> tuple[Path, str]:
-    """The golden scenario billed on DuckDB by the installed executable, as a program
-    of its own: (home, stdout). Read only."""
-    home = tmp_path_factory.mktemp("golden")
+
+def built_once(
+    tmp_path_factory, worker_id: str, name: str, build: Callable[[Path], Built]
+) -> Built:
+    """`build(folder)` once per test run. Under pytest-xdist the first worker to ask
+    builds it in a folder all workers share, under a lock; the others wait, then read
+    what it returned."""
+    if worker_id == "master":
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent
+    folder, saved = shared / name, shared / f"{name}.pickle"
+    with FileLock(shared / f"{name}.lock"):
+        if not saved.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a failed build's leftovers
+            folder.mkdir()
+            saved.write_bytes(pickle.dumps(build(folder)))
+        return pickle.loads(saved.read_bytes())
+
+
+def _bill_golden(home: Path) -> tuple[Path, str]:
     result = cablebill_process(
         "run", "--inbox", str(GOLDEN / "inbox"), "--cycle", "2026-11-01", "--home", str(home)
     )
@@ -24,7 +45,14 @@ def golden_run(tmp_path_factory) -> tuple[Path, str]:
 
 
 @pytest.fixture(scope="session")
-def three_cycle_run(tmp_path_factory) -> three_cycles.Played:
+def golden_run(tmp_path_factory, worker_id) -> tuple[Path, str]:
+    """The golden scenario billed on DuckDB by the installed executable, as a program
+    of its own: (home, stdout). Read only."""
+    return built_once(tmp_path_factory, worker_id, "golden", _bill_golden)
+
+
+@pytest.fixture(scope="session")
+def three_cycle_run(tmp_path_factory, worker_id) -> three_cycles.Played:
     """The three-cycle scenario (tests/e2e/three_cycles.py) played on DuckDB. Read
     only: a test that runs more copies the home."""
-    return three_cycles.play(tmp_path_factory.mktemp("three_cycles"))
+    return built_once(tmp_path_factory, worker_id, "three_cycles", three_cycles.play)

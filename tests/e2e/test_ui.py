@@ -182,14 +182,16 @@ def test_the_ui_shows_the_bill_run_graph_and_the_last_runs(ui):
         # and the job's latest run
         for group in ("ingest", "billing", "settings"):
             expect(page.get_by_text(group, exact=True).first).to_be_visible(timeout=60_000)
-        expect(page.get_by_text("Latest run:")).to_be_visible()
+        expect(page.get_by_text("Latest run:")).to_be_visible(timeout=60_000)
         assets = len(defs.resolve_job_def("bill_run").asset_layer.executable_asset_keys)
-        expect(page.get_by_role("button", name=f"View {assets} assets")).to_be_visible()
+        expect(page.get_by_role("button", name=f"View {assets} assets")).to_be_visible(
+            timeout=60_000
+        )
         page.screenshot(path=shots / "ui-bill-run-graph.png")
 
         page.goto(f"{base}/runs")
         expect(page.get_by_text("bill_run_preview").first).to_be_visible(timeout=60_000)
-        expect(page.get_by_text("Success").first).to_be_visible()
+        expect(page.get_by_text("Success").first).to_be_visible(timeout=60_000)
         page.screenshot(path=shots / "ui-runs.png")
         browser.close()
     assert (shots / "ui-bill-run-graph.png").stat().st_size > 10_000

@@ -29,14 +29,14 @@ def test_a_grandchild_reaped_by_a_running_child_is_counted():
     reaps = (
         "import subprocess, sys, time\n"
         f"subprocess.run([sys.executable, '-c', {BUSY!r}], check=True)\n"
+        "print('reaped', flush=True)\n"
         "time.sleep(1.0)"
     )
     with Sampler(interval=0.05) as sampler:
         start = time.time()
-        child = subprocess.Popen([sys.executable, "-c", reaps])
-        time.sleep(0.2)
-        while child.poll() is None and time.time() - start < 1.6:
-            time.sleep(0.05)
+        child = subprocess.Popen([sys.executable, "-c", reaps], stdout=subprocess.PIPE)
+        assert child.stdout.readline() == b"reaped\n"
+        time.sleep(0.2)  # a sample or more after the reaping
         window = sampler.window(start, time.time())  # the child still runs
         child.wait()
     assert window.cpu >= 0.9
