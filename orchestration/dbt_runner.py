@@ -32,6 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock
+
 from orchestration import collector
 from orchestration.settings import DBT_PROJECT_DIR, dbt_target, engine_environment
 
@@ -112,8 +114,12 @@ def manifest(name: str | None = None):
         if name not in _manifests:
             from dbt.cli.main import dbtRunner
 
-            write = [] if is_stale(name) else ["--no-write-json"]
-            with parse_profile():
+            target = target_path(name)
+            target.mkdir(parents=True, exist_ok=True)
+            # another process (a run of another home, a test worker) parsing the same
+            # changed project at the same time would write the same files
+            with FileLock(target / "parse.lock"), parse_profile():
+                write = [] if is_stale(name) else ["--no-write-json"]
                 result = dbtRunner().invoke(["parse", "--quiet", *write, *project_args(name)])
             if not result.success:
                 raise RuntimeError(f"dbt parse failed: {result.exception}")
