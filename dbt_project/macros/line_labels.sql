@@ -14,3 +14,19 @@
         else {{ name }}
     end
 {%- endmacro %}
+
+{% macro changed_date_label(changed_date, language) -%}
+    {#- What a re-rated line's change moved, in `language` (ko, en), with a trailing
+        space: column `changed_date` is one of the keys below. -#}
+    {%- set labels = {
+        'device_end': ('반납일', 'returned'),
+        'device_start': ('대여일', 'rented from'),
+        'end': ('종료일', 'end date'),
+        'start': ('개시일', 'start date'),
+    } %}
+    case {{ changed_date }}
+        {%- for key, label in labels.items() %}
+            when '{{ key }}' then '{{ label[0] if language == "ko" else label[1] }} '
+        {%- endfor %}
+    end
+{%- endmacro %}

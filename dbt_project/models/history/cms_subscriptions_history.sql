@@ -27,11 +27,13 @@ with current_versions as (
     database=this.database, schema='snapshots', identifier='cms_subscriptions_history')
     if execute and not is_incremental() else none %}
 
+{%- if is_incremental() or snapshot %}
+
 recorded as (
 
     {%- if is_incremental() %}
     select * from {{ this }}
-    {%- elif snapshot %}
+    {%- else %}
     select
         subscription_id, account_id, product_code, quantity, start_date, end_date,
         contract_months, contract_start_date, contract_discount_pct,
@@ -40,40 +42,20 @@ recorded as (
             partition by subscription_id order by dbt_valid_from
         ) as integer) as version
     from {{ snapshot }}
-    {%- else %}
-        select
-            *,
-            cast(null as integer) as version
-        from current_versions
-        where false
     {%- endif %}
 
 ),
+{%- endif %}
 
 latest as (
 
-    select *
-    from recorded
-    where version = (
-        select max(versions.version) from recorded as versions
-        where versions.subscription_id = recorded.subscription_id
-    )
+    {{ latest_versions('recorded' if is_incremental() or snapshot else none, 'subscription_id') }}
 
 ),
 
 changed as (
 
-    select
-        current_versions.*,
-        cast(coalesce(latest.version, 0) + 1 as integer) as version
-    from current_versions
-    left join latest
-        on current_versions.subscription_id = latest.subscription_id
-    where
-        latest.subscription_id is null
-        {%- for column in tracked %}
-            or current_versions.{{ column }} is distinct from latest.{{ column }}
-        {%- endfor %}
+    {{ new_versions('subscription_id', tracked) }}
 
 )
 

@@ -1,11 +1,14 @@
 {#- Backdated CMS changes found by re-rating the closed periods within the lookback
     (lookback_cycles): a monthly subscription line billed days that the
     subscription's current dates no longer cover (a backdated cancellation, a start
-    moved later) is credited pro rata by day on the net it billed (the charge with
-    its discounts and credits): round_half_up(net x days no longer covered / days
-    billed). A change reversed later is billed back: each run corrects only the
-    difference between that target and the corrections already issued. The line
-    names the original invoice and, from the subscription history, what changed. -#}
+    moved later), or a rental line days its device is no longer held (a return
+    entered late or moved earlier), is credited pro rata by day on the net it billed
+    (the charge with its discounts and credits): round_half_up(net x days no longer
+    covered / days billed). A change reversed later is billed back: each run
+    corrects only the difference between that target and the corrections already
+    issued. The line names the original invoice and, from the CMS history, what
+    changed. A rental line's source_ref is its device's serial, a subscription
+    line's the subscription's id: each is matched within its account. -#}
 with bill_cycle as (
 
     select * from {{ ref('int_bill_cycle') }}
@@ -35,7 +38,7 @@ charges as (
         charges.tax_category,
         charges.service_from,
         charges.service_to,
-        charges.source_ref as subscription_id,
+        charges.source_ref as covered_ref,
         sum(coalesce(children.amount, 0)) + charges.amount as net_amount
     from closed_lines as charges
     inner join {{ ref('stg_cms__products') }} as products
@@ -55,23 +58,47 @@ charges as (
 
 ),
 
+coverage as (
+
+    {#- what each kind of line bills, as the CMS shows it now: from, to (exclusive) #}
+    select
+        'subscription' as covers,
+        subscription_id as covered_ref,
+        account_id,
+        start_date,
+        end_date
+    from {{ ref('stg_cms__subscriptions') }}
+    union all
+    select
+        'device' as covers,
+        device_serial as covered_ref,
+        account_id,
+        rented_from as start_date,
+        returned_at as end_date
+    from {{ ref('stg_cms__devices') }}
+
+),
+
 covered as (
 
     select
         charges.*,
-        subscriptions.start_date,
-        subscriptions.end_date,
+        coverage.covers,
+        coverage.start_date,
+        coverage.end_date,
         {{ days_between('charges.service_from', 'charges.service_to') }} as billed_days,
         greatest(
             {{ days_between(
-                'greatest(charges.service_from, subscriptions.start_date)',
-                'least(charges.service_to, coalesce(subscriptions.end_date, charges.service_to))'
+                'greatest(charges.service_from, coverage.start_date)',
+                'least(charges.service_to, coalesce(coverage.end_date, charges.service_to))'
             ) }},
             0
         ) as covered_days
     from charges
-    inner join {{ ref('stg_cms__subscriptions') }} as subscriptions
-        on charges.subscription_id = subscriptions.subscription_id
+    inner join coverage
+        on
+            charges.covered_ref = coverage.covered_ref
+            and charges.account_id = coverage.account_id
 
 ),
 
@@ -108,18 +135,38 @@ issued as (
 
 ),
 
-previous_versions as (
+versions as (
 
     select
-        subscription_id,
+        'subscription' as covers,
+        subscription_id as covered_ref,
+        start_date,
+        end_date,
+        version
+    from {{ ref('cms_subscriptions_history') }}
+    union all
+    select
+        'device' as covers,
+        device_serial as covered_ref,
+        rented_from as start_date,
+        returned_at as end_date,
+        version
+    from {{ ref('cms_devices_history') }}
+
+),
+
+previous_versions as (
+
+    {#- the version before the one the CMS shows now #}
+    select
+        covers,
+        covered_ref,
         end_date as previous_end_date,
         start_date as previous_start_date,
-        row_number() over (partition by subscription_id order by version desc) as recency
-    from {{ ref('cms_subscriptions_history') }} as versions
-    where version < (
-        select max(later.version) from {{ ref('cms_subscriptions_history') }} as later
-        where later.subscription_id = versions.subscription_id
-    )
+        row_number() over (
+            partition by covers, covered_ref order by version desc
+        ) as recency
+    from versions
 
 ),
 
@@ -148,7 +195,10 @@ corrections as (
     left join issued
         on keyed.source_ref = issued.source_ref
     left join previous_versions as previous
-        on keyed.subscription_id = previous.subscription_id and previous.recency = 1
+        on
+            keyed.covers = previous.covers
+            and keyed.covered_ref = previous.covered_ref
+            and previous.recency = 2
 
 ),
 
@@ -163,7 +213,13 @@ described as (
         cast(case
             when corrections.end_changed then corrections.end_date
             else corrections.start_date
-        end as {{ dbt.type_string() }}) as now_date
+        end as {{ dbt.type_string() }}) as now_date,
+        case
+            when corrections.covers = 'device' and corrections.end_changed then 'device_end'
+            when corrections.covers = 'device' then 'device_start'
+            when corrections.end_changed then 'end'
+            else 'start'
+        end as changed_date
     from corrections
 
 )
@@ -175,10 +231,10 @@ select
     'R:' || invoice_no || ':' || cast(line_no as {{ dbt.type_string() }}) as line_key,
     product_code,
     '소급 정정: ' || description_ko || ' (' || invoice_no || ', '
-    || case when end_changed then '종료일 ' else '개시일 ' end
+    || {{ changed_date_label('changed_date', 'ko') }}
     || coalesce(was_date, '없음') || ' → ' || coalesce(now_date, '없음') || ')' as description_ko,
     'Backdated change: ' || description_en || ' (' || invoice_no || ', '
-    || case when end_changed then 'end date ' else 'start date ' end
+    || {{ changed_date_label('changed_date', 'en') }}
     || coalesce(was_date, 'none') || ' -> ' || coalesce(now_date, 'none') || ')' as description_en,
     cast(billed_days - covered_days as bigint) as quantity,
     cast(null as decimal(18, 2)) as unit_price,
