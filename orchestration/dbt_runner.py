@@ -40,9 +40,8 @@ from orchestration.settings import DBT_PROJECT_DIR, dbt_target, engine_environme
 # The events that report a node's result; dagster-dbt turns them into asset events.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
 
-# The run's own log holds what dbt prints; its run_results.json and a second copy of
-# the manifest would only cost time (about 1.5 s a build).
-BUILD_FLAGS = ("--no-write-json", "--log-level-file", "none")
+# The run's own log holds what dbt prints.
+BUILD_FLAGS = ("--log-level-file", "none")
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 # What the manifest is parsed from.
@@ -162,12 +161,17 @@ class Outcome:
 
 
 def invoke(args: Sequence[str], on_event=None) -> Outcome:
-    """Run `dbt <args>` on the parsed project; `on_event(msg)` sees every event."""
+    """Run `dbt <args>` on the parsed project; `on_event(msg)` sees every event.
+
+    It writes no run_results.json and no manifest.json: the parse writes the manifest
+    (`manifest`), which another process (Dagster's definitions, a test worker) may be
+    reading; a copy written here could be read half-written, and would cost about
+    1.5 s a build."""
     from dbt.cli.main import dbtRunner
 
     runner = dbtRunner(manifest=manifest(), callbacks=[on_event] if on_event else [])
     try:
-        result = runner.invoke([*args, *project_args()])
+        result = runner.invoke([*args, "--no-write-json", *project_args()])
     finally:
         release_warehouse()
     failed = [

@@ -55,13 +55,23 @@ def test_a_runs_vars_do_not_change_what_is_parsed(tmp_path):
     assert _shape(parsed.result) == _shape(dbt_runner.manifest())
 
 
+def _written() -> dict[str, int | None]:
+    """When dbt last wrote its JSON files into target/ (None: never)."""
+    files = (dbt_runner.TARGET / name for name in ("manifest.json", "run_results.json"))
+    return {f.name: f.stat().st_mtime_ns if f.exists() else None for f in files}
+
+
 def test_a_failed_build_names_its_node_in_this_process_and_in_a_forked_one(tmp_path, monkeypatch):
     """On an empty warehouse the staging view has no raw table to read."""
     monkeypatch.setenv(dbt_runner.WAREHOUSE_ENV, str(tmp_path / "warehouse.duckdb"))
     args = ["build", "--select", "stg_cms__accounts", "--exclude-resource-type", "unit_test"]
+    dbt_runner.manifest()
+    parsed = _written()
     outcome = dbt_runner.invoke(args)
     assert not outcome.success
     assert outcome.failed == ["stg_cms__accounts"]
+    # a build never rewrites the manifest another process may be reading
+    assert _written() == parsed
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         *results, streamed = dbt_runner.stream(args)
