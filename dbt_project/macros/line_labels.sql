@@ -15,18 +15,19 @@
     end
 {%- endmacro %}
 
-{% macro changed_date_label(changed_date, language) -%}
-    {#- What a re-rated line's change moved, in `language` (ko, en), with a trailing
-        space: column `changed_date` is one of the keys below. -#}
+{% macro rerated_date_label(language) -%}
+    {#- Which date a re-rated line's change moved, in `language` (ko, en), with a
+        trailing space: of a device or a subscription (column covers), its end or
+        its start (column end_changed). -#}
     {%- set labels = {
-        'device_end': ('반납일', 'returned'),
-        'device_start': ('대여일', 'rented from'),
-        'end': ('종료일', 'end date'),
-        'start': ('개시일', 'start date'),
+        'device': (('반납일', 'returned'), ('대여일', 'rented from')),
+        'subscription': (('종료일', 'end date'), ('개시일', 'start date')),
     } %}
-    case {{ changed_date }}
-        {%- for key, label in labels.items() %}
-            when '{{ key }}' then '{{ label[0] if language == "ko" else label[1] }} '
+    {%- set at = 0 if language == 'ko' else 1 %}
+    case
+        {%- for covers, (end_label, start_label) in labels.items() %}
+            when covers = '{{ covers }}' and end_changed then '{{ end_label[at] }} '
+            when covers = '{{ covers }}' then '{{ start_label[at] }} '
         {%- endfor %}
     end
 {%- endmacro %}

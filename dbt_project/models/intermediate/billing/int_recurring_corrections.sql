@@ -213,13 +213,7 @@ described as (
         cast(case
             when corrections.end_changed then corrections.end_date
             else corrections.start_date
-        end as {{ dbt.type_string() }}) as now_date,
-        case
-            when corrections.covers = 'device' and corrections.end_changed then 'device_end'
-            when corrections.covers = 'device' then 'device_start'
-            when corrections.end_changed then 'end'
-            else 'start'
-        end as changed_date
+        end as {{ dbt.type_string() }}) as now_date
     from corrections
 
 )
@@ -231,10 +225,10 @@ select
     'R:' || invoice_no || ':' || cast(line_no as {{ dbt.type_string() }}) as line_key,
     product_code,
     '소급 정정: ' || description_ko || ' (' || invoice_no || ', '
-    || {{ changed_date_label('changed_date', 'ko') }}
+    || {{ rerated_date_label('ko') }}
     || coalesce(was_date, '없음') || ' → ' || coalesce(now_date, '없음') || ')' as description_ko,
     'Backdated change: ' || description_en || ' (' || invoice_no || ', '
-    || {{ changed_date_label('changed_date', 'en') }}
+    || {{ rerated_date_label('en') }}
     || coalesce(was_date, 'none') || ' -> ' || coalesce(now_date, 'none') || ')' as description_en,
     cast(billed_days - covered_days as bigint) as quantity,
     cast(null as decimal(18, 2)) as unit_price,
