@@ -353,6 +353,7 @@ def test_a_run_killed_right_after_the_close_is_finished_by_the_next_one(billed, 
 STOPPED_AFTER_THE_INVOICES = (
     "delete from ledger.closed_cycles",
     "delete from ledger.invoice_lines",
+    "delete from ledger.invoice_line_days",
     "delete from ledger.invoice_accounts",
     "delete from ledger.statement_summaries",
     "delete from ledger.closed_deliveries",

@@ -18,7 +18,10 @@ with base as (
         tax_category,
         service_from,
         service_to,
-        source_ref
+        source_ref,
+        {#- the days a monthly subscription or a rental line bills (re-rating reads
+            them from the ledger) #}
+        cast(case when line_group in (1, 2) then active_days end as integer) as billed_days
     from {{ ref('int_charge_lines_base') }}
 
 ),
@@ -44,7 +47,8 @@ other_charges as (
             tax_category,
             service_from,
             service_to,
-            source_ref
+            source_ref,
+            cast(null as integer) as billed_days
         from {{ ref(charges) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -97,6 +101,7 @@ discounts as (
             when discounts.discount_key = 'CONTRACT' then 'CONTRACT:' || discounts.subscription_id
             else discounts.discount_key
         end as source_ref,
+        cast(null as integer) as billed_days,
         discounts.line_key as parent_key,
         row_number() over (
             partition by discounts.line_key
@@ -126,6 +131,7 @@ credits as (
         parents.service_from,
         parents.service_to,
         'OUTAGE' as source_ref,
+        cast(null as integer) as billed_days,
         credits.line_key as parent_key,
         100 as child_order
     from {{ ref('int_outage_credits') }} as credits

@@ -1,14 +1,19 @@
 {#- Backdated CMS changes found by re-rating the closed periods within the lookback
     (lookback_cycles): a monthly subscription line billed days that the
     subscription's current dates no longer cover (a backdated cancellation, a start
-    moved later), or a rental line days its device is no longer held (a return
-    entered late or moved earlier), is credited pro rata by day on the net it billed
-    (the charge with its discounts and credits): round_half_up(net x days no longer
-    covered / days billed). A change reversed later is billed back: each run
-    corrects only the difference between that target and the corrections already
-    issued. The line names the original invoice and, from the CMS history, what
-    changed. A rental line's source_ref is its device's serial, a subscription
-    line's the subscription's id: each is matched within its account. -#}
+    moved later) or that a suspension entered after the close now covers, or a rental
+    line days its device is no longer held (a return entered late or moved earlier),
+    is credited pro rata by day on the net it billed (the charge with its discounts
+    and credits): round_half_up(net x days no longer billable / days billed). Days a
+    suspension no longer covers (one removed or shortened after the close) are billed
+    back the same way. The days a line billed are the ledger's (invoice_line_days);
+    for a line closed before they were recorded, its service period less the days
+    suspended now. A change reversed later is billed back: each run corrects only
+    the difference between that target and the corrections already issued. The line
+    names the original invoice and what changed: from the CMS history, a date moved,
+    else the days suspended then and now. A rental line's source_ref is its
+    device's serial, a subscription line's the subscription's id: each is matched
+    within its account. -#}
 with bill_cycle as (
 
     select * from {{ ref('int_bill_cycle') }}
@@ -39,6 +44,7 @@ charges as (
         charges.service_from,
         charges.service_to,
         charges.source_ref as covered_ref,
+        products.product_type,
         sum(coalesce(children.amount, 0)) + charges.amount as net_amount
     from closed_lines as charges
     inner join {{ ref('stg_cms__products') }} as products
@@ -54,7 +60,8 @@ charges as (
     group by
         charges.account_id, charges.invoice_no, charges.line_no, charges.product_code,
         charges.description_ko, charges.description_en, charges.tax_category,
-        charges.service_from, charges.service_to, charges.source_ref, charges.amount
+        charges.service_from, charges.service_to, charges.source_ref, products.product_type,
+        charges.amount
 
 ),
 
@@ -79,21 +86,19 @@ coverage as (
 
 ),
 
-covered as (
+windows as (
 
+    {#- the line's service period, and the part of it the CMS covers now #}
     select
         charges.*,
         coverage.covers,
         coverage.start_date,
         coverage.end_date,
-        {{ days_between('charges.service_from', 'charges.service_to') }} as billed_days,
-        greatest(
-            {{ days_between(
-                'greatest(charges.service_from, coverage.start_date)',
-                'least(charges.service_to, coalesce(coverage.end_date, charges.service_to))'
-            ) }},
-            0
-        ) as covered_days
+        greatest(charges.service_from, coverage.start_date) as covered_from,
+        least(charges.service_to, coalesce(coverage.end_date, charges.service_to))
+            as covered_to,
+        coverage.covers = 'subscription'
+        and coalesce(charges.product_type, '') <> 'equipment' as pauses
     from charges
     inner join coverage
         on
@@ -102,25 +107,168 @@ covered as (
 
 ),
 
-targets as (
+spans as (
+
+    {#- the spans whose suspended days count (equipment accrues through
+        suspensions): a subscription line's service period, and its covered part #}
+    select
+        invoice_no,
+        line_no,
+        account_id,
+        'period' as span,
+        service_from as span_from,
+        service_to as span_to
+    from windows
+    where pauses
+    union all
+    select
+        invoice_no,
+        line_no,
+        account_id,
+        'covered' as span,
+        covered_from as span_from,
+        covered_to as span_to
+    from windows
+    where pauses and covered_from < covered_to
+
+),
+
+boundaries as (
 
     select
+        account_id,
+        from_date as cut
+    from {{ ref('stg_cms__suspensions') }}
+    union all
+    select
+        account_id,
+        to_date as cut
+    from {{ ref('stg_cms__suspensions') }}
+    where to_date is not null
+
+),
+
+cuts as (
+
+    {#- each span cut wherever a suspension starts or ends inside it, so that
+        overlapping suspensions count a day once #}
+    select
+        invoice_no,
+        line_no,
+        account_id,
+        span,
+        span_to,
+        span_from as cut
+    from spans
+    union
+    select
+        spans.invoice_no,
+        spans.line_no,
+        spans.account_id,
+        spans.span,
+        spans.span_to,
+        boundaries.cut
+    from spans
+    inner join boundaries
+        on
+            spans.account_id = boundaries.account_id
+            and spans.span_from < boundaries.cut
+            and spans.span_to > boundaries.cut
+
+),
+
+pieces as (
+
+    select
+        invoice_no,
+        line_no,
+        account_id,
+        span,
+        cut as piece_from,
+        coalesce(
+            lead(cut) over (partition by invoice_no, line_no, span order by cut), span_to
+        ) as piece_to
+    from cuts
+
+),
+
+suspended_pieces as (
+
+    select distinct
+        pieces.invoice_no,
+        pieces.line_no,
+        pieces.span,
+        pieces.piece_from,
+        pieces.piece_to
+    from pieces
+    inner join {{ ref('stg_cms__suspensions') }} as suspensions
+        on
+            pieces.account_id = suspensions.account_id
+            and pieces.piece_from >= suspensions.from_date
+            and (suspensions.to_date is null or pieces.piece_from < suspensions.to_date)
+
+),
+
+suspended as (
+
+    select
+        invoice_no,
+        line_no,
+        sum(case
+            when span = 'period' then {{ days_between('piece_from', 'piece_to') }}
+            else 0
+        end) as period_days,
+        sum(case
+            when span = 'covered' then {{ days_between('piece_from', 'piece_to') }}
+            else 0
+        end) as covered_days
+    from suspended_pieces
+    group by invoice_no, line_no
+
+),
+
+covered as (
+
+    select
+        windows.*,
+        recorded.billed_days as recorded_days,
+        {{ days_between('windows.service_from', 'windows.service_to') }}
+        - coalesce(suspended.period_days, 0) as suspended_now_billed_days,
+        coalesce(
+            recorded.billed_days,
+            {{ days_between('windows.service_from', 'windows.service_to') }}
+            - coalesce(suspended.period_days, 0)
+        ) as billed_days,
+        greatest({{ days_between('windows.covered_from', 'windows.covered_to') }}, 0)
+        - coalesce(suspended.covered_days, 0) as covered_days
+    from windows
+    left join {{ source('ledger', 'invoice_line_days') }} as recorded
+        on windows.invoice_no = recorded.invoice_no and windows.line_no = recorded.line_no
+    left join suspended
+        on windows.invoice_no = suspended.invoice_no and windows.line_no = suspended.line_no
+
+),
+
+targets as (
+
+    {#- the correction the line should carry by now: minus the net's share of the
+        days no longer billable, plus that of the days billable again #}
+    select
         covered.*,
-        case
-            when covered.net_amount >= 0
-                then -{{ div_round_half_up(
-                    to_minor('covered.net_amount', 'billed.minor_scale')
-                    ~ ' * (covered.billed_days - covered.covered_days)',
-                    'covered.billed_days') }}
-            else {{ div_round_half_up(
-                to_minor('-covered.net_amount', 'billed.minor_scale')
-                ~ ' * (covered.billed_days - covered.covered_days)',
-                'covered.billed_days') }}
+        {{ div_round_half_up(
+            to_minor('abs(covered.net_amount)', 'billed.minor_scale')
+            ~ ' * abs(covered.billed_days - covered.covered_days)',
+            'covered.billed_days') }}
+        * case
+            when (covered.net_amount >= 0) = (covered.billed_days > covered.covered_days)
+                then -1
+            else 1
         end as target_minor,
         billed.minor_scale
     from covered
     inner join {{ ref('int_accounts_billed') }} as billed
         on covered.account_id = billed.account_id
+    where covered.billed_days > 0
 
 ),
 
@@ -189,6 +337,11 @@ corrections as (
             as amount_minor,
         coalesce(keyed.end_date, cast('9999-12-31' as date))
         <> coalesce(previous.previous_end_date, cast('9999-12-31' as date)) as end_changed,
+        keyed.pauses
+        and keyed.covered_from = keyed.service_from
+        and keyed.covered_to = keyed.service_to
+        and keyed.recorded_days is not null
+        and keyed.recorded_days <> keyed.suspended_now_billed_days as suspension_changed,
         previous.previous_start_date,
         previous.previous_end_date
     from keyed
@@ -213,8 +366,43 @@ described as (
         cast(case
             when corrections.end_changed then corrections.end_date
             else corrections.start_date
-        end as {{ dbt.type_string() }}) as now_date
+        end as {{ dbt.type_string() }}) as now_date,
+        {#- days suspended in the line's service period, then and now #}
+        cast(
+            {{ days_between('corrections.service_from', 'corrections.service_to') }}
+            - corrections.recorded_days as {{ dbt.type_string() }}
+        ) as was_suspended,
+        cast(
+            {{ days_between('corrections.service_from', 'corrections.service_to') }}
+            - corrections.suspended_now_billed_days as {{ dbt.type_string() }}
+        ) as now_suspended
     from corrections
+
+),
+
+labelled as (
+
+    select
+        described.*,
+        case
+            when described.suspension_changed
+                then '정지 ' || described.was_suspended || '일 → ' || described.now_suspended || '일'
+            else
+                {{ rerated_date_label('ko') }}
+                || coalesce(described.was_date, '없음') || ' → '
+                || coalesce(described.now_date, '없음')
+        end as change_ko,
+        case
+            when described.suspension_changed
+                then
+                    'suspended ' || described.was_suspended || ' -> '
+                    || described.now_suspended || ' days'
+            else
+                {{ rerated_date_label('en') }}
+                || coalesce(described.was_date, 'none') || ' -> '
+                || coalesce(described.now_date, 'none')
+        end as change_en
+    from described
 
 )
 
@@ -224,18 +412,16 @@ select
     9 as line_group,
     'R:' || invoice_no || ':' || cast(line_no as {{ dbt.type_string() }}) as line_key,
     product_code,
-    '소급 정정: ' || description_ko || ' (' || invoice_no || ', '
-    || {{ rerated_date_label('ko') }}
-    || coalesce(was_date, '없음') || ' → ' || coalesce(now_date, '없음') || ')' as description_ko,
-    'Backdated change: ' || description_en || ' (' || invoice_no || ', '
-    || {{ rerated_date_label('en') }}
-    || coalesce(was_date, 'none') || ' -> ' || coalesce(now_date, 'none') || ')' as description_en,
-    cast(billed_days - covered_days as bigint) as quantity,
+    '소급 정정: ' || description_ko || ' (' || invoice_no || ', ' || change_ko || ')'
+        as description_ko,
+    'Backdated change: ' || description_en || ' (' || invoice_no || ', ' || change_en || ')'
+        as description_en,
+    cast(abs(billed_days - covered_days) as bigint) as quantity,
     cast(null as decimal(18, 2)) as unit_price,
     amount_minor,
     tax_category,
     service_from,
     service_to,
     source_ref
-from described
+from labelled
 where amount_minor <> 0

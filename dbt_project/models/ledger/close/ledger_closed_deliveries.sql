@@ -4,6 +4,7 @@
     stopped one billed. -#}
 -- depends_on: {{ ref('ledger_invoices') }}
 -- depends_on: {{ ref('ledger_invoice_lines') }}
+-- depends_on: {{ ref('ledger_invoice_line_days') }}
 -- depends_on: {{ ref('ledger_invoice_payments') }}
 -- depends_on: {{ ref('ledger_invoice_accounts') }}
 -- depends_on: {{ ref('ledger_statement_summaries') }}
