@@ -354,6 +354,7 @@ STOPPED_AFTER_THE_INVOICES = (
     "delete from ledger.closed_cycles",
     "delete from ledger.invoice_lines",
     "delete from ledger.invoice_line_days",
+    "delete from ledger.usage_suspense",
     "delete from ledger.invoice_accounts",
     "delete from ledger.statement_summaries",
     "delete from ledger.closed_deliveries",

@@ -5,6 +5,7 @@
 -- depends_on: {{ ref('ledger_invoices') }}
 -- depends_on: {{ ref('ledger_invoice_lines') }}
 -- depends_on: {{ ref('ledger_invoice_line_days') }}
+-- depends_on: {{ ref('ledger_usage_suspense') }}
 -- depends_on: {{ ref('ledger_invoice_payments') }}
 -- depends_on: {{ ref('ledger_invoice_accounts') }}
 -- depends_on: {{ ref('ledger_statement_summaries') }}
