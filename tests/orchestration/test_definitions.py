@@ -63,6 +63,8 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
             "payments_suspense",
             "statement_summaries",
             "statement_promotions",
+            "invoice_line_days",
+            "usage_suspense",
         )
     }
     # the journal and reports are built from the closed ledger, and exported
