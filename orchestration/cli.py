@@ -201,6 +201,13 @@ def _parser() -> argparse.ArgumentParser:
     dismiss.add_argument("--delivery", dest="delivery_id", required=True, help="delivery id")
     dismiss.add_argument("--reason", required=True, help="why it will not come again")
 
+    verify = sub.add_parser(
+        "verify",
+        help="check a closed cycle's exports and statements against its run manifest",
+    )
+    verify.add_argument("--home", type=Path, required=True)
+    verify.add_argument("--cycle", type=_cycle, required=True, help="the cycle, YYYY-MM-DD")
+
     sub.add_parser("calendar", help="regenerate the business-calendar seed from `holidays`")
     return parser
 
@@ -256,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "dismiss":
         return _dismiss(args)
+    if args.command == "verify":
+        return _verify(args)
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
         from orchestration.benchmarks.plot import plot
@@ -419,6 +428,39 @@ def _dismiss(args) -> int:
         f"at {dismissal.dismissed_at:%Y-%m-%d %H:%M}: {dismissal.reason}"
     )
     return 0
+
+
+def _verify(args) -> int:
+    from orchestration.run_manifest import verify
+
+    warehouse, cycle = warehouse_path(args.home), args.cycle.isoformat()
+    if not warehouse.exists():
+        print(f"error: no warehouse at {warehouse}", file=sys.stderr)
+        return 2
+    try:
+        with home_lock(args.home, f"cablebill verify {cycle}"):
+            found = verify(args.home, warehouse, cycle)
+    except HomeInUse as error:
+        print(f"error: {error}; try again when it has finished", file=sys.stderr)
+        return EXIT_HOME_IN_USE
+    if found.run_id is None:
+        print(f"error: no run manifest of cycle {cycle} in {warehouse}", file=sys.stderr)
+        return 2
+    print(f"run manifest of cycle {cycle}, run {found.run_id}")
+    for label, paths in (
+        ("changed", found.changed),
+        ("missing", found.missing),
+        ("not in the manifest", found.unlisted),
+    ):
+        for path in paths:
+            print(f"  {label}: {path}")
+    if found.manifest_file:
+        print(f"  {found.manifest_file}: exports/{cycle}/run-manifest.json")
+    if found.ok:
+        print("verified: every file is as the run wrote it")
+        return 0
+    print("NOT verified: files differ from the run manifest")
+    return 1
 
 
 def _collections_summary(result) -> int:

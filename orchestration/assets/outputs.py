@@ -7,6 +7,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     Config,
+    DagsterEventType,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -15,6 +16,7 @@ from dagster import (
 from invoice_renderer.credit_notes import write_credit_notes
 from invoice_renderer.etax import write_tax_invoices
 from invoice_renderer.parallel import write_statements
+from orchestration import run_manifest
 from orchestration.assets.dbt import CLOSED, stage_inputs
 from orchestration.exports import CYCLE, ETAX, REPORT, views_tagged, write_exports
 from orchestration.partitions import bill_cycles, one_cycle_per_run
@@ -129,13 +131,22 @@ from outputs.cycle_summary where cycle_date = $cycle order by currency
     backfill_policy=one_cycle_per_run,
     group_name="outputs",
 )
-def bill_run_summary(context: AssetExecutionContext, cablebill: CablebillHome) -> MaterializeResult:
+def bill_run_summary(
+    context: AssetExecutionContext, cablebill: CablebillHome, run_parameters: RunParameters
+) -> MaterializeResult:
     """The last step of a bill run: what the closed cycle issued, in one table, with
-    links to its exports, its Data Docs and a sample statement."""
+    links to its exports, its Data Docs and a sample statement; and the run manifest
+    (orchestration/run_manifest.py)."""
     cycle = context.partition_key
     build_missing(cablebill, SUMMARY)
+    settings = run_parameters.billing() | {"gate_overrides": run_parameters.gate_overrides}
     with cablebill.read_warehouse() as con:
         rows = con.execute(SUMMARY_SQL, {"cycle": date.fromisoformat(cycle)}).fetchall()
+        manifest = run_manifest.build(
+            con, cablebill.home_dir, cycle, context.run_id, settings, _gates(context)
+        )
+    written = run_manifest.write(cablebill.home_dir, cablebill.warehouse, manifest)
+    log.info("run manifest: %d files listed in %s", len(manifest["outputs"]), written)
     issued = [row[:6] for row in rows if row[0] is not None]
     credit_notes, quarantined = rows[0][6:] if rows else (0, 0)
     table = [
@@ -157,8 +168,27 @@ def bill_run_summary(context: AssetExecutionContext, cablebill: CablebillHome) -
         "rows_quarantined": quarantined,
         "exports": MetadataValue.path(str(cablebill.exports_dir(cycle))),
         "data_docs": MetadataValue.path(str(cablebill.quality_dir(cycle) / "index.html")),
+        "run_manifest": MetadataValue.path(str(written)),
     }
     sample = min(cablebill.statements_dir(cycle).glob("INV-*.html"), default=None)
     if sample is not None:
         metadata["sample_statement"] = MetadataValue.path(str(sample))
     return MaterializeResult(metadata=metadata)
+
+
+def _gates(context: AssetExecutionContext) -> list[dict]:
+    """The gates this run evaluated, in the order they ran."""
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    return [
+        {
+            "gate": evaluation.check_name,
+            "asset": evaluation.asset_key.to_user_string(),
+            "passed": evaluation.passed,
+            "severity": evaluation.severity.value,
+        }
+        for evaluation in (
+            record.event_log_entry.dagster_event.asset_check_evaluation_data for record in records
+        )
+    ]

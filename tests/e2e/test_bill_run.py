@@ -15,6 +15,7 @@ Due date: 2026-11-21 is a Saturday, so 2026-11-23.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -27,9 +28,10 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance, materialize
 
+from orchestration import run_manifest
 from orchestration.assets.outputs import exports
 from orchestration.partitions import bill_cycles
-from orchestration.settings import CablebillHome, RunParameters
+from orchestration.settings import DBT_PROJECT_DIR, CablebillHome, RunParameters
 from tests.deliveries import (
     account,
     product,
@@ -92,10 +94,11 @@ def _run(inbox: Path, home: Path, *flags: str):
 
 
 def _digests(folder: Path) -> dict[str, str]:
+    """Each file's checksum, but the run manifest's (it names the run that wrote it)."""
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and p.name != run_manifest.FILE_NAME
     }
 
 
@@ -202,6 +205,71 @@ def test_a_bill_run_matches_the_hand_computed_bills(billed):
     a2_html = (statements / f"{a2['invoice_no']}.html").read_text(encoding="utf-8")
     assert "Your bill" in a2_html and "₩7,180" in a2_html
     assert (exports / "invoices.parquet").exists()
+
+
+def test_the_run_manifest_lists_what_the_run_used_and_wrote(billed):
+    """The manifest (outputs.md) names every delivery the cycle took in with its
+    files' checksums, the seeds and settings with their hashes, the gates the run
+    evaluated, and every file it wrote with its checksum; the warehouse keeps the
+    same text. Each checksum is computed here again from the files themselves."""
+    folder = billed.home / "exports" / "2026-11-01"
+    text = (folder / run_manifest.FILE_NAME).read_text("utf-8")
+    manifest = json.loads(text)
+    assert manifest["cycle"] == "2026-11-01" and manifest["run_id"]
+    written = {
+        p.relative_to(billed.home).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for top in ("exports", "statements")
+        for p in (billed.home / top / "2026-11-01").rglob("*")
+        if p.is_file() and p.name != run_manifest.FILE_NAME
+    }
+    assert manifest["outputs"] == written
+    assert "exports/2026-11-01/invoices.csv" in written
+    assert "statements/2026-11-01/INV-2026-00000001.html" in written
+    delivered = {
+        (d["feed"], d["delivery_id"], name): f["sha256"]
+        for d in manifest["inputs"]
+        for name, f in d["files"].items()
+    }
+    on_disk = {
+        (path.parts[-3], path.parts[-2], path.name): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in billed.inbox.glob("*/*/*.csv")
+    }
+    assert delivered == on_disk
+    assert ("headend", "20261101-O'Brien", "vod_purchases.csv") in delivered
+    seed = DBT_PROJECT_DIR / "seeds" / "tax_rates.csv"
+    assert manifest["seeds"]["tax_rates.csv"] == hashlib.sha256(seed.read_bytes()).hexdigest()
+    canonical = json.dumps(manifest["settings"], sort_keys=True, separators=(",", ":"))
+    assert manifest["settings_sha256"] == hashlib.sha256(canonical.encode()).hexdigest()
+    assert manifest["settings"]["late_fee_pct"] is not None
+    gates = {g["gate"]: g["passed"] for g in manifest["gates"]}
+    assert gates["feeds_complete"] and gates["invoice_arithmetic"] and gates["exports_match_marts"]
+    assert manifest["code"]["cablebill"]
+    with duckdb.connect(str(billed.home / "warehouse.duckdb"), read_only=True) as con:
+        kept = con.execute(
+            "select run_id, manifest, sha256 from audit.run_manifests where cycle_date = ?",
+            ["2026-11-01"],
+        ).fetchall()
+    assert kept == [(manifest["run_id"], text, hashlib.sha256(text.encode()).hexdigest())]
+
+
+def test_verify_passes_a_cycle_as_written_and_names_every_file_changed(billed, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(billed.home, home)
+    as_written = cablebill("verify", "--home", str(home), "--cycle", "2026-11-01")
+    assert as_written.returncode == 0, as_written.stdout + as_written.stderr
+    assert "verified: every file is as the run wrote it" in as_written.stdout
+    with (home / "exports/2026-11-01/invoices.csv").open("a") as edited:
+        edited.write("INV-2026-00000003,G99,0\n")
+    (home / "statements/2026-11-01/INV-2026-00000002.html").unlink()
+    (home / "exports/2026-11-01/extra.csv").write_text("x\n")
+    tampered = cablebill("verify", "--home", str(home), "--cycle", "2026-11-01")
+    assert tampered.returncode == 1
+    assert "changed: exports/2026-11-01/invoices.csv" in tampered.stdout
+    assert "missing: statements/2026-11-01/INV-2026-00000002.html" in tampered.stdout
+    assert "not in the manifest: exports/2026-11-01/extra.csv" in tampered.stdout
+    assert "NOT verified" in tampered.stdout
+    unknown = cablebill("verify", "--home", str(home), "--cycle", "2026-12-01")
+    assert unknown.returncode == 2 and "no run manifest of cycle 2026-12-01" in unknown.stderr
 
 
 def test_each_ingested_table_shows_its_own_rows(billed):

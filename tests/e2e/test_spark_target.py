@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration import run_manifest
 from tests.e2e import cablebill, three_cycles
 from tests.e2e.conftest import GOLDEN
 
@@ -23,10 +24,11 @@ CYCLE = "2026-11-01"
 
 
 def _files(folder: Path, pattern: str) -> dict[str, bytes]:
+    """Each file's bytes, but the run manifest's (it names the run that wrote it)."""
     return {
         str(path.relative_to(folder)): path.read_bytes()
         for path in sorted(folder.rglob(pattern))
-        if path.is_file()
+        if path.is_file() and path.name != run_manifest.FILE_NAME
     }
 
 

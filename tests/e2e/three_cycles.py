@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration import run_manifest
 from tests.deliveries import product, quiet_extracts, usage_extract, write_delivery
 from tests.e2e import cablebill
 from tests.e2e.test_bill_run import _inbox, cms_snapshot
@@ -34,9 +35,15 @@ class Played:
 
 
 def digest(home: Path, cycle: str) -> str:
-    """One digest of a cycle's exports and statements, every byte of every file."""
+    """One digest of a cycle's exports and statements, every byte of every file but
+    the run manifest's (it names the run that wrote it)."""
     folders = (home / "exports" / cycle, home / "statements" / cycle)
-    files = sorted(p for folder in folders for p in folder.rglob("*") if p.is_file())
+    files = sorted(
+        p
+        for folder in folders
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != run_manifest.FILE_NAME
+    )
     return hashlib.sha256(b"".join(p.read_bytes() for p in files)).hexdigest()
 
 
