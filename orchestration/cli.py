@@ -1,11 +1,14 @@
 """The `cablebill` command: generate demo feeds, run a bill cycle or a day of
-collections, dismiss a refused delivery, refresh the calendar."""
+collections, dismiss a refused delivery, verify a cycle's files against its run
+manifest, show an account as support sees it, refresh the calendar."""
 
 from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import gc
+import io
 import json
 import logging
 import os
@@ -208,6 +211,13 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--home", type=Path, required=True)
     verify.add_argument("--cycle", type=_cycle, required=True, help="the cycle, YYYY-MM-DD")
 
+    account = sub.add_parser(
+        "account", help="show an account as a support agent sees it: overview and timeline"
+    )
+    account.add_argument("--home", type=Path, required=True)
+    account.add_argument("account_id", help="the account id")
+    account.add_argument("--lang", choices=("ko", "en"), default="ko", help="labels' language")
+
     sub.add_parser("calendar", help="regenerate the business-calendar seed from `holidays`")
     return parser
 
@@ -265,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         return _dismiss(args)
     if args.command == "verify":
         return _verify(args)
+    if args.command == "account":
+        return _account(args)
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
         from orchestration.benchmarks.plot import plot
@@ -461,6 +473,40 @@ def _verify(args) -> int:
         return 0
     print("NOT verified: files differ from the run manifest")
     return 1
+
+
+def _account(args) -> int:
+    from orchestration.bill_run import configure_environment
+    from orchestration.support import SUPPORT_VIEWS, overview, timeline
+    from orchestration.views import build_missing
+
+    warehouse = warehouse_path(args.home)
+    if not warehouse.exists():
+        print(f"error: no warehouse at {warehouse}", file=sys.stderr)
+        return 2
+    configure_environment(args.home, args.home)  # what dbt builds the views in
+    home = CablebillHome(home=str(args.home.resolve()), inbox=str(args.home.resolve()))
+    try:
+        with home_lock(args.home, f"cablebill account {args.account_id}"):
+            with contextlib.redirect_stdout(io.StringIO()):  # dbt's log of the build
+                build_missing(home, SUPPORT_VIEWS)
+            with home.read_warehouse() as con:
+                found, events = overview(con, args.account_id), timeline(con, args.account_id)
+    except HomeInUse as error:
+        print(f"error: {error}; try again when it has finished", file=sys.stderr)
+        return EXIT_HOME_IN_USE
+    if found is None:
+        print(f"error: no account {args.account_id}", file=sys.stderr)
+        return 2
+    for name, value in found.items():
+        print(f"  {name + ':':<20}{'' if value is None else value}")
+    label = f"label_{args.lang}"
+    print()
+    for event in events:
+        amount = "" if event["amount"] is None else f"{event['amount']:,} {event['currency']}"
+        ticket = f" [{event['ticket_id']}]" if event["ticket_id"] else ""
+        print(f"  {event['event_date']}  {event[label]}{ticket}  {event['reference']}  {amount}")
+    return 0
 
 
 def _collections_summary(result) -> int:

@@ -31,3 +31,17 @@
         {%- endfor %}
     end
 {%- endmacro %}
+
+{% macro mask_keep(text, head, tail) -%}
+    {#- `text` with all but its first `head` and last `tail` characters as `*`
+        (a text no longer than head + tail: all `*`). -#}
+    case
+        when length({{ text }}) <= {{ head + tail }} then repeat('*', length({{ text }}))
+        else
+            substr({{ text }}, 1, {{ head }})
+            || repeat('*', length({{ text }}) - {{ head + tail }})
+            {%- if tail > 0 %}
+            || substr({{ text }}, length({{ text }}) - {{ tail - 1 }}, {{ tail }})
+            {%- endif %}
+    end
+{%- endmacro %}

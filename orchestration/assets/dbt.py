@@ -6,7 +6,8 @@ models tagged `after_close` (the journal, payment allocation and finance reports
 `accounting`, the exported quarantine in `outputs`) read the closed ledger, so they
 depend on the close. Models tagged `daily` (collections) are built by the daily
 collections run, those tagged `feed_gates` (the feed gates' rows) by the feed gates'
-step, before the drafts.
+step, before the drafts. Models tagged `support` (what support agents read) belong
+to no run.
 
 Models tagged `internal` (staging views and rating steps) are built and tested with
 their stage but are no assets: an asset depends on the nearest assets upstream of
@@ -43,6 +44,8 @@ DAILY = "tag:daily"
 RECORDING_TAG = "recording"
 AFTER_RECORDING_TAG = "after_recording"
 FEED_GATES = "tag:feed_gates"
+# views support agents read (models/support): no run builds them (orchestration/views.py)
+SUPPORT = "tag:support"
 INTERNAL = "internal"
 CLOSED = AssetKey(["ledger", "close"])
 
@@ -137,7 +140,7 @@ def _asset_parents(manifest, props) -> set[str]:
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    exclude=f"{CLOSE} {AFTER_CLOSE} {DAILY} {FEED_GATES} tag:{INTERNAL}",
+    exclude=f"{CLOSE} {AFTER_CLOSE} {DAILY} {FEED_GATES} {SUPPORT} tag:{INTERNAL}",
     partitions_def=bill_cycles,
     dagster_dbt_translator=CablebillTranslator(),
     backfill_policy=one_cycle_per_run,
@@ -151,7 +154,7 @@ def billing_models(
         cablebill,
         run_parameters,
         "the drafts",
-        exclude=f"{CLOSE} {AFTER_CLOSE} {DAILY} {FEED_GATES}",
+        exclude=f"{CLOSE} {AFTER_CLOSE} {DAILY} {FEED_GATES} {SUPPORT}",
         internal=True,
     )
 

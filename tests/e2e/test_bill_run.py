@@ -272,6 +272,25 @@ def test_verify_passes_a_cycle_as_written_and_names_every_file_changed(billed, t
     assert unknown.returncode == 2 and "no run manifest of cycle 2026-12-01" in unknown.stderr
 
 
+def test_an_agent_looks_up_an_account_masked_with_its_timeline(billed, tmp_path):
+    """`cablebill account` builds the support views a warehouse lacks, then shows
+    the overview (the name masked, the card by its last four digits) and every
+    event in time order."""
+    home = tmp_path / "home"
+    shutil.copytree(billed.home, home)
+    shown = cablebill("account", "--home", str(home), "A1")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "name_masked:        홍*동" in shown.stdout and "홍길동" not in shown.stdout
+    assert "payment_detail:     **** 1234" in shown.stdout
+    events = [line.split()[0] for line in shown.stdout.splitlines() if line.startswith("  20")]
+    assert events == sorted(events) and len(events) >= 3
+    assert "청구서 발행" in shown.stdout and "INV-2026-00000001" in shown.stdout
+    english = cablebill("account", "--home", str(home), "A1", "--lang", "en")
+    assert "Invoice issued" in english.stdout and "Subscribed: " in english.stdout
+    missing = cablebill("account", "--home", str(home), "NOPE")
+    assert missing.returncode == 2 and "no account NOPE" in missing.stderr
+
+
 def test_each_ingested_table_shows_its_own_rows(billed):
     """raw/accounts shows the accounts its deliveries loaded, not the inbox's total,
     and how many rows the table holds (Dagster's row count)."""

@@ -1,0 +1,33 @@
+"""What a support agent reads about an account: the views of models/support, by
+account id (bound, never pasted into the SQL)."""
+
+from __future__ import annotations
+
+import duckdb
+
+SUPPORT_VIEWS = {
+    "account_overview": ("support", "account_overview"),
+    "account_timeline": ("support", "account_timeline"),
+}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, account_id: str) -> list[dict]:
+    cursor = con.execute(sql, [account_id])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def overview(con: duckdb.DuckDBPyConnection, account_id: str) -> dict | None:
+    """The account's overview row, None if there is no such account."""
+    rows = _rows(con, "select * from support.account_overview where account_id = ?", account_id)
+    return rows[0] if rows else None
+
+
+def timeline(con: duckdb.DuckDBPyConnection, account_id: str) -> list[dict]:
+    """The account's events in time order."""
+    return _rows(
+        con,
+        "select * from support.account_timeline where account_id = ? "
+        "order by event_date, sequence, reference",
+        account_id,
+    )
