@@ -218,6 +218,12 @@ def _parser() -> argparse.ArgumentParser:
     account.add_argument("account_id", help="the account id")
     account.add_argument("--lang", choices=("ko", "en"), default="ko", help="labels' language")
 
+    ticket = sub.add_parser(
+        "ticket", help="show what a support ticket's adjustments became: documents, journals"
+    )
+    ticket.add_argument("--home", type=Path, required=True)
+    ticket.add_argument("ticket_id", help="the support ticket id")
+
     sub.add_parser("calendar", help="regenerate the business-calendar seed from `holidays`")
     return parser
 
@@ -275,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         return _dismiss(args)
     if args.command == "verify":
         return _verify(args)
-    if args.command == "account":
-        return _account(args)
+    if args.command in ("account", "ticket"):
+        return _support(args)
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
         from orchestration.benchmarks.plot import plot
@@ -475,9 +481,10 @@ def _verify(args) -> int:
     return 1
 
 
-def _account(args) -> int:
+def _support(args) -> int:
+    """`account` and `ticket`: read the support views, built first if missing."""
     from orchestration.bill_run import configure_environment
-    from orchestration.support import SUPPORT_VIEWS, overview, timeline
+    from orchestration.support import SUPPORT_VIEWS, overview, ticket_trail, timeline
     from orchestration.views import build_missing
 
     warehouse = warehouse_path(args.home)
@@ -486,17 +493,20 @@ def _account(args) -> int:
         return 2
     configure_environment(args.home, args.home)  # what dbt builds the views in
     home = CablebillHome(home=str(args.home.resolve()), inbox=str(args.home.resolve()))
+    key = args.account_id if args.command == "account" else args.ticket_id
     try:
-        with home_lock(args.home, f"cablebill account {args.account_id}"):
+        with home_lock(args.home, f"cablebill {args.command} {key}"):
             with contextlib.redirect_stdout(io.StringIO()):  # dbt's log of the build
                 build_missing(home, SUPPORT_VIEWS)
             with home.read_warehouse() as con:
-                found, events = overview(con, args.account_id), timeline(con, args.account_id)
+                if args.command == "ticket":
+                    return _ticket(key, ticket_trail(con, key))
+                found, events = overview(con, key), timeline(con, key)
     except HomeInUse as error:
         print(f"error: {error}; try again when it has finished", file=sys.stderr)
         return EXIT_HOME_IN_USE
     if found is None:
-        print(f"error: no account {args.account_id}", file=sys.stderr)
+        print(f"error: no account {key}", file=sys.stderr)
         return 2
     for name, value in found.items():
         print(f"  {name + ':':<20}{'' if value is None else value}")
@@ -506,6 +516,24 @@ def _account(args) -> int:
         amount = "" if event["amount"] is None else f"{event['amount']:,} {event['currency']}"
         ticket = f" [{event['ticket_id']}]" if event["ticket_id"] else ""
         print(f"  {event['event_date']}  {event[label]}{ticket}  {event['reference']}  {amount}")
+    return 0
+
+
+def _ticket(ticket_id: str, trail: list[dict]) -> int:
+    if not trail:
+        print(f"error: no adjustment on ticket {ticket_id}", file=sys.stderr)
+        return 2
+    for row in trail:
+        became = (
+            f"{row['document_type']} {row['document_no']} line {row['line_no']} "
+            f"({row['issue_date']}), journal {row['journal_id']}"
+            if row["document_no"]
+            else "not billed yet"
+        )
+        print(
+            f"  {row['adjustment_id']} ({row['account_id']}, {row['approved_date']}): "
+            f"{row['kind']} {row['amount']:,} {row['reason_code']} -> {became}"
+        )
     return 0
 
 

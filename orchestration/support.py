@@ -8,6 +8,7 @@ import duckdb
 SUPPORT_VIEWS = {
     "account_overview": ("support", "account_overview"),
     "account_timeline": ("support", "account_timeline"),
+    "ticket_trail": ("support", "ticket_trail"),
 }
 
 
@@ -30,4 +31,14 @@ def timeline(con: duckdb.DuckDBPyConnection, account_id: str) -> list[dict]:
         "select * from support.account_timeline where account_id = ? "
         "order by event_date, sequence, reference",
         account_id,
+    )
+
+
+def ticket_trail(con: duckdb.DuckDBPyConnection, ticket_id: str) -> list[dict]:
+    """What a support ticket's adjustments became: document, line and journal."""
+    return _rows(
+        con,
+        "select * from support.ticket_trail where ticket_id = ? "
+        "order by approved_date, adjustment_id",
+        ticket_id,
     )

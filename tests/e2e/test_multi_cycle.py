@@ -36,14 +36,16 @@ AR roll-forward (posting dates): 2026-11 invoiced 34,380, paid 27,200 -> 7,180;
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.e2e import read_csv
+from tests.e2e import cablebill, read_csv
 from tests.e2e.three_cycles import CYCLES, digest, run
 
 pytestmark = pytest.mark.slow
@@ -257,3 +259,25 @@ def _journal(journal: list[dict], journal_id: str) -> list[tuple]:
     return [
         (r["gl_account"], r["debit"], r["credit"]) for r in journal if r["journal_id"] == journal_id
     ]
+
+
+def test_a_support_ticket_leads_to_its_credit_note_and_journal(three_cycle_run, tmp_path):
+    """TK-1's credit against November's invoice became a credit note in December,
+    posted by its own journal; the account's timeline shows the ticket on both."""
+    home = tmp_path / "home"
+    shutil.copytree(three_cycle_run.home, home)
+    shown = cablebill("ticket", "--home", str(home), "TK-1")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    (line,) = shown.stdout.splitlines()
+    document = r"credit_note (CN-2026-\d{8}) line 1 \(.*\), journal (CN:CN-2026-\d{8})"
+    found = re.search(document, line)
+    assert found and line.startswith("  ADJ-1 (A1, 2026-11-25): credit 1,000.00 SERVICE_FAULT")
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        ((posted,),) = con.execute(
+            "select count(*) from accounting.journal_entries where journal_id = ?",
+            [found.group(2)],
+        ).fetchall()
+    assert posted > 0
+    timeline = cablebill("account", "--home", str(home), "A1", "--lang", "en")
+    tickets = [row for row in timeline.stdout.splitlines() if "[TK-1]" in row]
+    assert len(tickets) == 2 and found.group(1) in tickets[1]
