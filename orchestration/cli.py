@@ -211,6 +211,14 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--home", type=Path, required=True)
     verify.add_argument("--cycle", type=_cycle, required=True, help="the cycle, YYYY-MM-DD")
 
+    replay = sub.add_parser(
+        "replay",
+        help="rebuild a closed cycle's drafts from the deliveries it used and compare them "
+        "with its closed invoices line for line",
+    )
+    replay.add_argument("--home", type=Path, required=True)
+    replay.add_argument("--cycle", type=_cycle, required=True, help="the cycle, YYYY-MM-DD")
+
     account = sub.add_parser(
         "account", help="show an account as a support agent sees it: overview and timeline"
     )
@@ -283,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         return _verify(args)
     if args.command in ("account", "ticket"):
         return _support(args)
+    if args.command == "replay":
+        return _replay(args)
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
         from orchestration.benchmarks.plot import plot
@@ -478,6 +488,47 @@ def _verify(args) -> int:
         print("verified: every file is as the run wrote it")
         return 0
     print("NOT verified: files differ from the run manifest")
+    return 1
+
+
+def _replay(args) -> int:
+    from orchestration.bill_run import configure_environment
+    from orchestration.replay import NotReplayable, replay
+
+    cycle = args.cycle.isoformat()
+    if not warehouse_path(args.home).exists():
+        print(f"error: no warehouse at {warehouse_path(args.home)}", file=sys.stderr)
+        return 2
+    if home_target(args.home, None) != "duckdb":
+        print("error: replay rebuilds on DuckDB; this home bills on Spark", file=sys.stderr)
+        return 2
+    configure_environment(args.home, args.home)
+    try:
+        # dbt's log of the build is not the auditor's
+        with (
+            home_lock(args.home, f"cablebill replay {cycle}"),
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
+            found = replay(args.home, cycle)
+    except HomeInUse as error:
+        print(f"error: {error}; try again when it has finished", file=sys.stderr)
+        return EXIT_HOME_IN_USE
+    except NotReplayable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"replayed cycle {cycle} (run {found.run_id}): {found.lines:,} closed lines")
+    for change in found.changed_since:
+        print(f"  changed since the run: {change}")
+    for label, rows in (
+        ("closed, not rebuilt", found.only_closed),
+        ("rebuilt, not closed", found.only_rebuilt),
+    ):
+        for row in rows:
+            print(f"  {label}: {row}")
+    if found.equal:
+        print("equal: the rebuilt drafts are the closed invoices, line for line")
+        return 0
+    print("NOT equal: the rebuilt drafts differ from the closed invoices")
     return 1
 
 

@@ -281,3 +281,31 @@ def test_a_support_ticket_leads_to_its_credit_note_and_journal(three_cycle_run, 
     timeline = cablebill("account", "--home", str(home), "A1", "--lang", "en")
     tickets = [row for row in timeline.stdout.splitlines() if "[TK-1]" in row]
     assert len(tickets) == 2 and found.group(1) in tickets[1]
+
+
+def test_a_closed_cycle_replays_to_its_invoices_line_for_line(three_cycle_run, tmp_path):
+    """November and December, replayed after January closed (later deliveries, a
+    backdated CMS change and late usage among them, left out), rebuild their
+    invoices line for line, December's corrections and credits included; a closed
+    line edited in the ledger is found."""
+    home = tmp_path / "home"
+    shutil.copytree(three_cycle_run.home, home)
+    for cycle in CYCLES[:2]:
+        replayed = cablebill("replay", "--home", str(home), "--cycle", cycle)
+        assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+        assert f"replayed cycle {cycle}" in replayed.stdout
+        assert "equal: the rebuilt drafts are the closed invoices, line for line" in (
+            replayed.stdout
+        )
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute(
+            "update ledger.invoice_lines set amount = amount + 1 "
+            "where invoice_no = 'INV-2026-00000001' and line_no = 1"
+        )
+    edited = cablebill("replay", "--home", str(home), "--cycle", CYCLES[0])
+    assert edited.returncode == 1 and "NOT equal" in edited.stdout
+    (closed,) = [r for r in edited.stdout.splitlines() if r.startswith("  closed, not rebuilt")]
+    (rebuilt,) = [r for r in edited.stdout.splitlines() if r.startswith("  rebuilt, not closed")]
+    assert "'INV-2026-00000001', 1," in closed and "'INV-2026-00000001', 1," in rebuilt
+    never = cablebill("replay", "--home", str(home), "--cycle", "2027-06-01")
+    assert never.returncode == 2 and "is not closed" in never.stderr

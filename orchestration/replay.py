@@ -1,0 +1,191 @@
+"""Replay a closed cycle (issue 21, for auditors): rebuild its drafts in a scratch copy
+of the warehouse from the deliveries the cycle used, and compare them with the closed
+invoices line for line.
+
+The drafts of a cycle read the deliveries ingested up to its close (pinned by the
+close in `ledger.closed_deliveries`) and, of the ledger, only what cycles before it
+closed. The scratch copy drops every delivery a later close took in (or none yet),
+and the CMS history versions they added, then builds the drafts as the run did:
+the cycle, and the settings its run manifest recorded. The home is not written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from connectors.contract import ENTITIES
+from connectors.manifest import sha256_of
+from connectors.validate import q
+from connectors.warehouse import INGEST_SCHEMA, raw_table
+from orchestration import dbt_runner
+from orchestration.dbt_runner import WAREHOUSE_ENV
+from orchestration.run_manifest import SEEDS_DIR
+from orchestration.settings import warehouse_path
+
+# the drafts' build, as the bill run's drafts step selects it (orchestration/assets/dbt.py)
+DRAFTS = ("tag:close", "tag:after_close", "tag:daily", "tag:feed_gates", "tag:support")
+HISTORY = ("history.cms_subscriptions", "history.cms_devices")
+
+_LINES = """
+select {columns} from {relation} where cycle_date = $cycle
+"""
+LINE_COLUMNS = (
+    "invoice_no",
+    "line_no",
+    "line_type",
+    "product_code",
+    "description_ko",
+    "description_en",
+    "quantity",
+    "unit_price",
+    "amount",
+    "service_from",
+    "service_to",
+    "source_ref",
+    "discounts_line_no",
+    "account_id",
+    "currency",
+    "tax_category",
+)
+
+
+class NotReplayable(Exception):
+    """The cycle cannot be replayed (not closed, no run manifest)."""
+
+
+@dataclass
+class Replay:
+    """What a replay found: the lines compared, those closed but not rebuilt and
+    those rebuilt but not closed, and what changed since the run (seeds, code)."""
+
+    cycle: str
+    run_id: str
+    lines: int = 0
+    only_closed: list[tuple] = field(default_factory=list)
+    only_rebuilt: list[tuple] = field(default_factory=list)
+    changed_since: list[str] = field(default_factory=list)
+
+    @property
+    def equal(self) -> bool:
+        return not (self.only_closed or self.only_rebuilt)
+
+
+def _manifest(con: duckdb.DuckDBPyConnection, cycle: date) -> dict:
+    closed = con.execute(
+        "select count(*) from ledger.closed_cycles where cycle_date = ?", [cycle]
+    ).fetchall()[0][0]
+    if not closed:
+        raise NotReplayable(f"cycle {cycle} is not closed")
+    rows = con.execute(
+        "select manifest from audit.run_manifests where cycle_date = ? "
+        "order by written_at desc, run_id desc limit 1",
+        [cycle],
+    ).fetchall()
+    if not rows:
+        raise NotReplayable(f"cycle {cycle} has no run manifest")
+    return json.loads(rows[0][0])
+
+
+def _changed_since(manifest: dict) -> list[str]:
+    """The seeds whose files differ from those the run used."""
+    now = {path.name: sha256_of(path) for path in SEEDS_DIR.glob("*.csv")}
+    return sorted(
+        f"seed {name}" for name, digest in manifest["seeds"].items() if now.get(name) != digest
+    )
+
+
+def _pin(con: duckdb.DuckDBPyConnection, cycle: date) -> None:
+    """Drop from the scratch warehouse what the cycle's drafts did not see."""
+    pinned = "select delivery_id from ledger.closed_deliveries where feed = ? and cycle_date <= ?"
+    for entity in ENTITIES:
+        con.execute(
+            f"delete from {raw_table(entity)} where _delivery_id not in ({pinned})",
+            [entity.feed, cycle],
+        )
+    con.execute(
+        f"delete from {INGEST_SCHEMA}.deliveries as d where d.delivery_id not in "
+        "(select c.delivery_id from ledger.closed_deliveries as c "
+        "where c.feed = d.feed and c.cycle_date <= ?)",
+        [cycle],
+    )
+    for table in HISTORY:
+        schema, name = table.split(".")
+        con.execute(
+            f"delete from {q(schema)}.{q(name)} where delivery_id not in ({pinned})",
+            ["cms", cycle],
+        )
+
+
+def _lines(con: duckdb.DuckDBPyConnection, relation: str, cycle: date) -> list[tuple]:
+    sql = _LINES.format(columns=", ".join(LINE_COLUMNS), relation=relation)
+    return con.execute(sql, {"cycle": cycle}).fetchall()
+
+
+@contextlib.contextmanager
+def _warehouse(path: Path):
+    """Point dbt's builds at the warehouse `path` for a while."""
+    saved = os.environ.get(WAREHOUSE_ENV)
+    os.environ[WAREHOUSE_ENV] = str(path)
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[WAREHOUSE_ENV]
+        else:
+            os.environ[WAREHOUSE_ENV] = saved
+
+
+def replay(home: Path, cycle: str) -> Replay:
+    """Rebuild closed cycle `cycle`'s drafts in a scratch copy and compare them with
+    its closed invoice lines (the drafts' numbers mapped to those the close gave)."""
+    day = date.fromisoformat(cycle)
+    with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
+        manifest = _manifest(con, day)
+        closed = _lines(con, "ledger.invoice_lines", day)
+    found = Replay(cycle, manifest["run_id"], len(closed), changed_since=_changed_since(manifest))
+    settings = {k: v for k, v in manifest["settings"].items() if k != "gate_overrides"}
+    with tempfile.TemporaryDirectory(prefix="cablebill-replay-") as scratch:
+        copy = Path(scratch) / "warehouse.duckdb"
+        shutil.copyfile(warehouse_path(home), copy)
+        with duckdb.connect(str(copy)) as con:
+            _pin(con, day)
+        args = ["build", "--vars", json.dumps(settings | {"cycle_date": cycle})]
+        args += ["--exclude", *DRAFTS, "--exclude-resource-type", "unit_test"]
+        with _warehouse(copy):
+            *_, outcome = dbt_runner.stream([*args, *dbt_runner.BUILD_FLAGS])
+        if not outcome.success:
+            raise NotReplayable(f"the drafts of {cycle} did not build: {outcome.reason}")
+        with duckdb.connect(str(copy), read_only=True) as con:
+            con.execute(
+                "create temp view rebuilt_lines as select numbered.invoice_no, lines.* "
+                "exclude (invoice_no) from marts.invoice_lines as lines "
+                "inner join ledger.invoice_numbers as numbered "
+                "on numbered.cycle_date = lines.cycle_date "
+                "and numbered.draft_invoice_no = lines.invoice_no"
+            )
+            rebuilt = _lines(con, "rebuilt_lines", day)
+    closed_set, rebuilt_set = _multiset(closed), _multiset(rebuilt)
+    found.only_closed = sorted(_minus(closed_set, rebuilt_set), key=str)
+    found.only_rebuilt = sorted(_minus(rebuilt_set, closed_set), key=str)
+    return found
+
+
+def _multiset(rows: list[tuple]) -> dict[tuple, int]:
+    counts: dict[tuple, int] = {}
+    for row in rows:
+        counts[row] = counts.get(row, 0) + 1
+    return counts
+
+
+def _minus(left: dict[tuple, int], right: dict[tuple, int]) -> list[tuple]:
+    """The rows of `left` not matched one for one in `right` (SQL's except all)."""
+    return [row for row, n in left.items() for _ in range(n - right.get(row, 0))]
