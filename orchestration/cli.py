@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -285,14 +286,8 @@ def main(argv: list[str] | None = None) -> int:
         path = DBT_PROJECT_DIR / "seeds" / "business_calendar.csv"
         print(f"wrote {write_seed(path)} days to {path}")
         return 0
-    if args.command == "dismiss":
-        return _dismiss(args)
-    if args.command == "verify":
-        return _verify(args)
-    if args.command in ("account", "ticket"):
-        return _support(args)
-    if args.command == "replay":
-        return _replay(args)
+    if args.command in ("dismiss", "verify", "replay", "account", "ticket"):
+        return _on_home(args)
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
         from orchestration.benchmarks.plot import plot
@@ -428,28 +423,58 @@ def _gate_summary(result) -> None:
     print(f"  data docs: {result.quality_dir / 'index.html'}", file=out)
 
 
+class _Refused(Exception):
+    """A command's one-line refusal on stderr, with its exit code."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+@contextlib.contextmanager
+def _holding(home: Path, what: str) -> Iterator[Path]:
+    """The home's lock for a command on its warehouse (yielded); _Refused when the
+    home has none or a run holds it."""
+    warehouse = warehouse_path(home)
+    if not warehouse.exists():
+        raise _Refused(f"no warehouse at {warehouse}")
+    try:
+        with home_lock(home, what):
+            yield warehouse
+    except HomeInUse as error:
+        raise _Refused(f"{error}; try again when it has finished", EXIT_HOME_IN_USE) from None
+
+
+def _on_home(args) -> int:
+    """dismiss, verify, replay, account and ticket: one home, one line when refused."""
+    command = {
+        "dismiss": _dismiss,
+        "verify": _verify,
+        "replay": _replay,
+        "account": _account,
+        "ticket": _ticket,
+    }[args.command]
+    try:
+        return command(args)
+    except _Refused as refusal:
+        print(f"error: {refusal}", file=sys.stderr)
+        return refusal.code
+
+
 def _dismiss(args) -> int:
     from connectors.dismissals import CannotDismiss, dismiss_refused_delivery
 
-    warehouse = warehouse_path(args.home)
-    if not warehouse.exists():
-        print(f"error: no warehouse at {warehouse}", file=sys.stderr)
-        return 2
     try:
-        with home_lock(args.home, f"cablebill dismiss {args.feed}/{args.delivery_id}"):
+        with _holding(args.home, f"cablebill dismiss {args.feed}/{args.delivery_id}") as wh:
             dismissal = dismiss_refused_delivery(
-                warehouse,
+                wh,
                 args.feed,
                 args.delivery_id,
                 args.reason,
                 billing_settings()["operator_timezone"],
             )
-    except HomeInUse as error:
-        print(f"error: {error}; try again when it has finished", file=sys.stderr)
-        return EXIT_HOME_IN_USE
     except CannotDismiss as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        raise _Refused(str(error)) from None
     state = "dismissed" if dismissal.newly_dismissed else "already dismissed"
     print(
         f"{dismissal.feed}/{dismissal.delivery_id} {state} "
@@ -458,37 +483,32 @@ def _dismiss(args) -> int:
     return 0
 
 
+def _verdict(differences: dict[str, list], ok: str, not_ok: str) -> int:
+    """Each difference under its label, then the verdict: 0 when there is none."""
+    for label, items in differences.items():
+        for item in items:
+            print(f"  {label}: {item}")
+    if any(differences.values()):
+        print(not_ok)
+        return 1
+    print(ok)
+    return 0
+
+
 def _verify(args) -> int:
     from orchestration.run_manifest import verify
 
-    warehouse, cycle = warehouse_path(args.home), args.cycle.isoformat()
-    if not warehouse.exists():
-        print(f"error: no warehouse at {warehouse}", file=sys.stderr)
-        return 2
-    try:
-        with home_lock(args.home, f"cablebill verify {cycle}"):
-            found = verify(args.home, warehouse, cycle)
-    except HomeInUse as error:
-        print(f"error: {error}; try again when it has finished", file=sys.stderr)
-        return EXIT_HOME_IN_USE
+    cycle = args.cycle.isoformat()
+    with _holding(args.home, f"cablebill verify {cycle}") as warehouse:
+        found = verify(args.home, warehouse, cycle)
     if found.run_id is None:
-        print(f"error: no run manifest of cycle {cycle} in {warehouse}", file=sys.stderr)
-        return 2
+        raise _Refused(f"no run manifest of cycle {cycle} in {warehouse}")
     print(f"run manifest of cycle {cycle}, run {found.run_id}")
-    for label, paths in (
-        ("changed", found.changed),
-        ("missing", found.missing),
-        ("not in the manifest", found.unlisted),
-    ):
-        for path in paths:
-            print(f"  {label}: {path}")
-    if found.manifest_file:
-        print(f"  {found.manifest_file}: exports/{cycle}/run-manifest.json")
-    if found.ok:
-        print("verified: every file is as the run wrote it")
-        return 0
-    print("NOT verified: files differ from the run manifest")
-    return 1
+    return _verdict(
+        {"changed": found.changed, "missing": found.missing, "not in the manifest": found.unlisted},
+        "verified: every file is as the run wrote it",
+        "NOT verified: files differ from the run manifest",
+    )
 
 
 def _replay(args) -> int:
@@ -496,69 +516,51 @@ def _replay(args) -> int:
     from orchestration.replay import NotReplayable, replay
 
     cycle = args.cycle.isoformat()
-    if not warehouse_path(args.home).exists():
-        print(f"error: no warehouse at {warehouse_path(args.home)}", file=sys.stderr)
-        return 2
-    if home_target(args.home, None) != "duckdb":
-        print("error: replay rebuilds on DuckDB; this home bills on Spark", file=sys.stderr)
-        return 2
-    configure_environment(args.home, args.home)
-    try:
-        # dbt's log of the build is not the auditor's
-        with (
-            home_lock(args.home, f"cablebill replay {cycle}"),
-            contextlib.redirect_stdout(io.StringIO()),
-        ):
+    # dbt's log of the build is not the auditor's
+    with (
+        _holding(args.home, f"cablebill replay {cycle}"),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
+        if home_target(args.home, None) != "duckdb":
+            raise _Refused("replay rebuilds on DuckDB; this home bills on Spark")
+        configure_environment(args.home, args.home)
+        try:
             found = replay(args.home, cycle)
-    except HomeInUse as error:
-        print(f"error: {error}; try again when it has finished", file=sys.stderr)
-        return EXIT_HOME_IN_USE
-    except NotReplayable as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        except NotReplayable as error:
+            raise _Refused(str(error)) from None
     print(f"replayed cycle {cycle} (run {found.run_id}): {found.lines:,} closed lines")
     for change in found.changed_since:
         print(f"  changed since the run: {change}")
-    for label, rows in (
-        ("closed, not rebuilt", found.only_closed),
-        ("rebuilt, not closed", found.only_rebuilt),
-    ):
-        for row in rows:
-            print(f"  {label}: {row}")
-    if found.equal:
-        print("equal: the rebuilt drafts are the closed invoices, line for line")
-        return 0
-    print("NOT equal: the rebuilt drafts differ from the closed invoices")
-    return 1
+    return _verdict(
+        {"closed, not rebuilt": found.only_closed, "rebuilt, not closed": found.only_rebuilt},
+        "equal: the rebuilt drafts are the closed invoices, line for line",
+        "NOT equal: the rebuilt drafts differ from the closed invoices",
+    )
 
 
-def _support(args) -> int:
-    """`account` and `ticket`: read the support views, built first if missing."""
+@contextlib.contextmanager
+def _support_views(args, key: str) -> Iterator:
+    """A read connection to the home's support views, built first if missing."""
     from orchestration.bill_run import configure_environment
-    from orchestration.support import SUPPORT_VIEWS, overview, ticket_trail, timeline
+    from orchestration.support import SUPPORT_VIEWS
     from orchestration.views import build_missing
 
-    warehouse = warehouse_path(args.home)
-    if not warehouse.exists():
-        print(f"error: no warehouse at {warehouse}", file=sys.stderr)
-        return 2
-    configure_environment(args.home, args.home)  # what dbt builds the views in
-    home = CablebillHome(home=str(args.home.resolve()), inbox=str(args.home.resolve()))
-    key = args.account_id if args.command == "account" else args.ticket_id
-    try:
-        with home_lock(args.home, f"cablebill {args.command} {key}"):
-            with contextlib.redirect_stdout(io.StringIO()):  # dbt's log of the build
-                build_missing(home, SUPPORT_VIEWS)
-            with home.read_warehouse() as con:
-                if args.command == "ticket":
-                    return _ticket(key, ticket_trail(con, key))
-                found, events = overview(con, key), timeline(con, key)
-    except HomeInUse as error:
-        print(f"error: {error}; try again when it has finished", file=sys.stderr)
-        return EXIT_HOME_IN_USE
+    with _holding(args.home, f"cablebill {args.command} {key}"):
+        configure_environment(args.home, args.home)  # what dbt builds the views in
+        home = CablebillHome(home=str(args.home.resolve()), inbox=str(args.home.resolve()))
+        with contextlib.redirect_stdout(io.StringIO()):  # dbt's log of the build
+            build_missing(home, SUPPORT_VIEWS)
+        with home.read_warehouse() as con:
+            yield con
+
+
+def _account(args) -> int:
+    from orchestration.support import overview, timeline
+
+    with _support_views(args, args.account_id) as con:
+        found, events = overview(con, args.account_id), timeline(con, args.account_id)
     if found is None:
-        print(f"error: no account {key}", file=sys.stderr)
-        return 2
+        raise _Refused(f"no account {args.account_id}")
     for name, value in found.items():
         print(f"  {name + ':':<20}{'' if value is None else value}")
     label = f"label_{args.lang}"
@@ -570,10 +572,13 @@ def _support(args) -> int:
     return 0
 
 
-def _ticket(ticket_id: str, trail: list[dict]) -> int:
+def _ticket(args) -> int:
+    from orchestration.support import ticket_trail
+
+    with _support_views(args, args.ticket_id) as con:
+        trail = ticket_trail(con, args.ticket_id)
     if not trail:
-        print(f"error: no adjustment on ticket {ticket_id}", file=sys.stderr)
-        return 2
+        raise _Refused(f"no adjustment on ticket {args.ticket_id}")
     for row in trail:
         became = (
             f"{row['document_type']} {row['document_no']} line {row['line_no']} "

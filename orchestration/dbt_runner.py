@@ -132,9 +132,16 @@ def parse_profile():
     when the profile differs from the last parse's, and the warehouse's paths are part
     of it. The database name nodes are parsed with is the file's stem, `warehouse` in
     every home."""
-    fixed = {WAREHOUSE_ENV: str(PARSE_WAREHOUSE)} | engine_environment(TARGET / "spark")
-    saved = {variable: os.environ.get(variable) for variable in fixed}
-    os.environ.update(fixed)
+    with environment({WAREHOUSE_ENV: str(PARSE_WAREHOUSE)} | engine_environment(TARGET / "spark")):
+        yield
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]):
+    """This process's environment variables set to `values` for a while (the builds
+    asked for meanwhile run with them), then as they were."""
+    saved = {variable: os.environ.get(variable) for variable in values}
+    os.environ.update(values)
     try:
         yield
     finally:

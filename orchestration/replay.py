@@ -11,11 +11,10 @@ the cycle, and the settings its run manifest recorded. The home is not written.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,12 +22,11 @@ from pathlib import Path
 import duckdb
 
 from connectors.contract import ENTITIES
-from connectors.manifest import sha256_of
 from connectors.validate import q
 from connectors.warehouse import INGEST_SCHEMA, raw_table
 from orchestration import dbt_runner
 from orchestration.dbt_runner import WAREHOUSE_ENV
-from orchestration.run_manifest import SEEDS_DIR
+from orchestration.run_manifest import seed_hashes
 from orchestration.settings import warehouse_path
 
 # the drafts' build, as the bill run's drafts step selects it (orchestration/assets/dbt.py)
@@ -97,7 +95,7 @@ def _manifest(con: duckdb.DuckDBPyConnection, cycle: date) -> dict:
 
 def _changed_since(manifest: dict) -> list[str]:
     """The seeds whose files differ from those the run used."""
-    now = {path.name: sha256_of(path) for path in SEEDS_DIR.glob("*.csv")}
+    now = seed_hashes()
     return sorted(
         f"seed {name}" for name, digest in manifest["seeds"].items() if now.get(name) != digest
     )
@@ -130,20 +128,6 @@ def _lines(con: duckdb.DuckDBPyConnection, relation: str, cycle: date) -> list[t
     return con.execute(sql, {"cycle": cycle}).fetchall()
 
 
-@contextlib.contextmanager
-def _warehouse(path: Path):
-    """Point dbt's builds at the warehouse `path` for a while."""
-    saved = os.environ.get(WAREHOUSE_ENV)
-    os.environ[WAREHOUSE_ENV] = str(path)
-    try:
-        yield
-    finally:
-        if saved is None:
-            del os.environ[WAREHOUSE_ENV]
-        else:
-            os.environ[WAREHOUSE_ENV] = saved
-
-
 def replay(home: Path, cycle: str) -> Replay:
     """Rebuild closed cycle `cycle`'s drafts in a scratch copy and compare them with
     its closed invoice lines (the drafts' numbers mapped to those the close gave)."""
@@ -160,7 +144,7 @@ def replay(home: Path, cycle: str) -> Replay:
             _pin(con, day)
         args = ["build", "--vars", json.dumps(settings | {"cycle_date": cycle})]
         args += ["--exclude", *DRAFTS, "--exclude-resource-type", "unit_test"]
-        with _warehouse(copy):
+        with dbt_runner.environment({WAREHOUSE_ENV: str(copy)}):
             *_, outcome = dbt_runner.stream([*args, *dbt_runner.BUILD_FLAGS])
         if not outcome.success:
             raise NotReplayable(f"the drafts of {cycle} did not build: {outcome.reason}")
@@ -173,19 +157,7 @@ def replay(home: Path, cycle: str) -> Replay:
                 "and numbered.draft_invoice_no = lines.invoice_no"
             )
             rebuilt = _lines(con, "rebuilt_lines", day)
-    closed_set, rebuilt_set = _multiset(closed), _multiset(rebuilt)
-    found.only_closed = sorted(_minus(closed_set, rebuilt_set), key=str)
-    found.only_rebuilt = sorted(_minus(rebuilt_set, closed_set), key=str)
+    # except all, both ways
+    found.only_closed = sorted((Counter(closed) - Counter(rebuilt)).elements(), key=str)
+    found.only_rebuilt = sorted((Counter(rebuilt) - Counter(closed)).elements(), key=str)
     return found
-
-
-def _multiset(rows: list[tuple]) -> dict[tuple, int]:
-    counts: dict[tuple, int] = {}
-    for row in rows:
-        counts[row] = counts.get(row, 0) + 1
-    return counts
-
-
-def _minus(left: dict[tuple, int], right: dict[tuple, int]) -> list[tuple]:
-    """The rows of `left` not matched one for one in `right` (SQL's except all)."""
-    return [row for row, n in left.items() for _ in range(n - right.get(row, 0))]

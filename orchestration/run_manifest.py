@@ -25,6 +25,7 @@ import duckdb
 
 from connectors.manifest import sha256_of
 from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.views import exists
 
 FILE_NAME = "run-manifest.json"
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
@@ -70,6 +71,11 @@ def output_files(home: Path, cycle: str) -> dict[str, str]:
             if path.is_file() and path.name != FILE_NAME:
                 files[path.relative_to(home).as_posix()] = sha256_of(path)
     return files
+
+
+def seed_hashes() -> dict[str, str]:
+    """Each seed file of the dbt project with its SHA-256."""
+    return {path.name: sha256_of(path) for path in sorted(SEEDS_DIR.glob("*.csv"))}
 
 
 def code_version() -> dict:
@@ -120,13 +126,12 @@ def build(
         {"gate": gate, "reason": reason, "run_id": by_run}
         for gate, reason, by_run in con.execute(_OVERRIDES_SQL, day).fetchall()
     ]
-    seeds = {path.name: sha256_of(path) for path in sorted(SEEDS_DIR.glob("*.csv"))}
     return {
         "cycle": cycle,
         "run_id": run_id,
         "written_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": inputs,
-        "seeds": seeds,
+        "seeds": seed_hashes(),
         "settings": settings,
         "settings_sha256": digest(settings),
         "code": code_version(),
@@ -162,19 +167,13 @@ def write(home: Path, warehouse: Path, manifest: dict) -> Path:
 
 @dataclass
 class Verification:
-    """What `verify` found: the manifest's run, and each file that differs from it."""
+    """What `verify` found: the manifest's run, and each file that differs from it
+    (the exports folder's copy of the manifest among them)."""
 
     run_id: str | None = None
     changed: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     unlisted: list[str] = field(default_factory=list)
-    manifest_file: str | None = None  # how the folder's manifest differs, if it does
-
-    @property
-    def ok(self) -> bool:
-        return self.run_id is not None and not (
-            self.changed or self.missing or self.unlisted or self.manifest_file
-        )
 
 
 def verify(home: Path, warehouse: Path, cycle: str) -> Verification:
@@ -182,17 +181,13 @@ def verify(home: Path, warehouse: Path, cycle: str) -> Verification:
     warehouse: every file listed is there with its checksum, no other is, and the
     exports folder's copy of the manifest is the warehouse's."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        known = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'audit' and table_name = 'run_manifests'"
-        ).fetchall()[0][0]
         rows = (
             con.execute(
                 "select run_id, manifest, sha256 from audit.run_manifests "
                 "where cycle_date = ? order by written_at desc, run_id desc limit 1",
                 [date.fromisoformat(cycle)],
             ).fetchall()
-            if known
+            if exists(con, "audit", "run_manifests")
             else []
         )
     if not rows:
@@ -206,7 +201,7 @@ def verify(home: Path, warehouse: Path, cycle: str) -> Verification:
     result.unlisted = sorted(p for p in found if p not in listed)
     copy = home / "exports" / cycle / FILE_NAME
     if not copy.is_file():
-        result.manifest_file = "missing"
+        result.missing.append(copy.relative_to(home).as_posix())
     elif sha256_of(copy) != checksum:
-        result.manifest_file = "changed"
+        result.changed.append(copy.relative_to(home).as_posix())
     return result

@@ -227,18 +227,14 @@ suspended as (
 
 ),
 
-covered as (
+line_days as (
 
+    {#- each line's service period in days, and the days suspended in it now #}
     select
         windows.*,
         recorded.billed_days as recorded_days,
-        {{ days_between('windows.service_from', 'windows.service_to') }}
-        - coalesce(suspended.period_days, 0) as suspended_now_billed_days,
-        coalesce(
-            recorded.billed_days,
-            {{ days_between('windows.service_from', 'windows.service_to') }}
-            - coalesce(suspended.period_days, 0)
-        ) as billed_days,
+        {{ days_between('windows.service_from', 'windows.service_to') }} as period_days,
+        coalesce(suspended.period_days, 0) as suspended_days,
         greatest({{ days_between('windows.covered_from', 'windows.covered_to') }}, 0)
         - coalesce(suspended.covered_days, 0) as covered_days
     from windows
@@ -246,6 +242,15 @@ covered as (
         on windows.invoice_no = recorded.invoice_no and windows.line_no = recorded.line_no
     left join suspended
         on windows.invoice_no = suspended.invoice_no and windows.line_no = suspended.line_no
+
+),
+
+covered as (
+
+    select
+        *,
+        coalesce(recorded_days, period_days - suspended_days) as billed_days
+    from line_days
 
 ),
 
@@ -341,7 +346,7 @@ corrections as (
         and keyed.covered_from = keyed.service_from
         and keyed.covered_to = keyed.service_to
         and keyed.recorded_days is not null
-        and keyed.recorded_days <> keyed.suspended_now_billed_days as suspension_changed,
+        and keyed.recorded_days <> keyed.period_days - keyed.suspended_days as suspension_changed,
         previous.previous_start_date,
         previous.previous_end_date
     from keyed
@@ -368,14 +373,9 @@ described as (
             else corrections.start_date
         end as {{ dbt.type_string() }}) as now_date,
         {#- days suspended in the line's service period, then and now #}
-        cast(
-            {{ days_between('corrections.service_from', 'corrections.service_to') }}
-            - corrections.recorded_days as {{ dbt.type_string() }}
-        ) as was_suspended,
-        cast(
-            {{ days_between('corrections.service_from', 'corrections.service_to') }}
-            - corrections.suspended_now_billed_days as {{ dbt.type_string() }}
-        ) as now_suspended
+        cast(corrections.period_days - corrections.recorded_days as {{ dbt.type_string() }})
+            as was_suspended,
+        cast(corrections.suspended_days as {{ dbt.type_string() }}) as now_suspended
     from corrections
 
 ),
