@@ -22,7 +22,7 @@ import pyarrow as pa
 from connectors import pii
 from connectors.contract import FEEDS, PII_CHECKED_TYPES, Entity, entity
 from connectors.errors import DeliveryConflict, DeliveryRejected
-from connectors.manifest import Manifest, read_manifest, sha256_of
+from connectors.manifest import Manifest, ManifestFile, read_manifest, sha256_of
 from connectors.readers import ROW_NUMBER, read_file
 from connectors.registration import is_valid_brn
 from connectors.validate import DEFAULT_RULES, EXTRA, Rules, checked_sql, q, sql_type
@@ -132,6 +132,68 @@ def ingest_delivery(
         log.error("%s", pii.mask(str(exc)))
         _record_rejection(con, folder, exc)
         return DeliveryResult(feed, delivery_id, "rejected", reason=pii.mask(str(exc)))
+
+
+class CandidateRejected(ValueError):
+    """A candidate file (shadow billing's) has rows a delivery would quarantine."""
+
+
+def replace_snapshot_entity(
+    con: duckdb.DuckDBPyConnection, path: Path, feed: str, name: str, rules: Rules = DEFAULT_RULES
+) -> int:
+    """Replace the rows of snapshot entity `feed`.`name` in the newest delivery of
+    `feed` with those of file `path`, checked as a delivery's rows are; their count.
+
+    For shadow billing's candidate catalog, in a scratch warehouse. When any row is
+    not good nothing is replaced: CandidateRejected names the file, and each bad row
+    with its reason."""
+    ent = entity(feed, name)
+    newest = con.execute(
+        f"select delivery_id, extracted_at from {INGEST_SCHEMA}.deliveries where feed = ? "
+        "order by extracted_at desc, delivery_id desc limit 1",
+        [feed],
+    ).fetchone()
+    if newest is None:
+        raise CandidateRejected(f"{path}: no {feed} delivery is loaded to replace {name} in")
+    fmt = {".csv": "csv", ".jsonl": "jsonl"}.get(path.suffix, "parquet")
+    try:
+        read = read_file(path, fmt, feed, newest[0])
+        rows = sum(batch.num_rows for batch in read.batches) + len(read.malformed)
+    except DeliveryRejected as error:
+        raise CandidateRejected(f"{path}: {error.detail}") from None
+    file = ManifestFile(path.name, name, fmt, rows, sha256_of(path))
+    manifest = Manifest(feed, newest[0], newest[1], (file,), path.parent)
+    scratch = con.cursor()
+    ((zone,),) = con.execute("select current_setting('TimeZone')").fetchall()
+    scratch.execute("set TimeZone = ?", [zone])
+    con.begin()
+    try:
+        con.execute(f"delete from {raw_table(ent)} where _delivery_id = ?", [newest[0]])
+        con.execute(
+            f"delete from {INGEST_SCHEMA}.quarantine "
+            "where feed = ? and delivery_id = ? and entity = ?",
+            [feed, newest[0], name],
+        )
+        good, bad = _load_file(con, scratch, manifest, file, ent, rules)
+        reasons = con.execute(
+            f"select row_number, reason_code, detail from {INGEST_SCHEMA}.quarantine "
+            "where feed = ? and delivery_id = ? and entity = ? order by row_number",
+            [feed, newest[0], name],
+        ).fetchall()
+    except DeliveryRejected as error:
+        con.rollback()
+        raise CandidateRejected(f"{path}: {error.detail}") from None
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        scratch.close()
+    if bad:
+        con.rollback()
+        listed = "; ".join(f"row {n} ({code}): {pii.mask(detail)}" for n, code, detail in reasons)
+        raise CandidateRejected(f"{path}: {bad} row(s) not good: {listed}")
+    con.commit()
+    return good
 
 
 def _folder_fingerprint(folder: Path) -> str:

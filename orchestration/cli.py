@@ -47,6 +47,26 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
 
 
+def _on_cycle(sub, name: str, help: str) -> argparse.ArgumentParser:
+    """A command on one cycle of one home: --home and --cycle."""
+    parser = sub.add_parser(name, help=help)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--cycle", type=_cycle, required=True, help="the cycle, YYYY-MM-DD")
+    return parser
+
+
+def _settings_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """--set NAME=VALUE, repeatable, into `settings`."""
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"{help}; repeatable",
+    )
+
+
 def _cycle(text: str) -> date:
     day = _day(text)
     if day.day > 28:
@@ -137,14 +157,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build and check the drafts only: no invoice numbers, no exports",
     )
-    run.add_argument(
-        "--set",
-        dest="settings",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a billing setting (docs/settings.md) for this run; repeatable",
-    )
+    _settings_option(run, "override a billing setting (docs/settings.md) for this run")
     run.add_argument(
         "--override",
         dest="overrides",
@@ -185,9 +198,7 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", dest="day", type=_day, required=True, help="the day, YYYY-MM-DD"
     )
     collect.add_argument("--home", type=Path, required=True)
-    collect.add_argument(
-        "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE"
-    )
+    _settings_option(collect, "override a billing setting (docs/settings.md) for this run")
     collect.add_argument(
         "--target",
         choices=DBT_TARGETS,
@@ -205,20 +216,29 @@ def _parser() -> argparse.ArgumentParser:
     dismiss.add_argument("--delivery", dest="delivery_id", required=True, help="delivery id")
     dismiss.add_argument("--reason", required=True, help="why it will not come again")
 
-    verify = sub.add_parser(
-        "verify",
-        help="check a closed cycle's exports and statements against its run manifest",
+    _on_cycle(
+        sub, "verify", "check a closed cycle's exports and statements against its run manifest"
     )
-    verify.add_argument("--home", type=Path, required=True)
-    verify.add_argument("--cycle", type=_cycle, required=True, help="the cycle, YYYY-MM-DD")
-
-    replay = sub.add_parser(
+    _on_cycle(
+        sub,
         "replay",
-        help="rebuild a closed cycle's drafts from the deliveries it used and compare them "
+        "rebuild a closed cycle's drafts from the deliveries it used and compare them "
         "with its closed invoices line for line",
     )
-    replay.add_argument("--home", type=Path, required=True)
-    replay.add_argument("--cycle", type=_cycle, required=True, help="the cycle, YYYY-MM-DD")
+    shadow = _on_cycle(
+        sub,
+        "shadow",
+        "bill a cycle with a candidate change (settings, catalog, VAT rates) in a "
+        "scratch copy and write what it does to each account; the home is not written",
+    )
+    _settings_option(shadow, "a candidate billing setting (docs/settings.md)")
+    shadow.add_argument(
+        "--catalog", type=Path, help="a candidate catalog: products in the CMS feed's format"
+    )
+    shadow.add_argument(
+        "--tax-rates", type=Path, help="candidate VAT rates: the tax_rates seed's columns"
+    )
+    shadow.add_argument("--out", type=Path, required=True, help="the folder to write into")
 
     account = sub.add_parser(
         "account", help="show an account as a support agent sees it: overview and timeline"
@@ -286,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         path = DBT_PROJECT_DIR / "seeds" / "business_calendar.csv"
         print(f"wrote {write_seed(path)} days to {path}")
         return 0
-    if args.command in ("dismiss", "verify", "replay", "account", "ticket"):
+    if args.command in ("dismiss", "verify", "replay", "shadow", "account", "ticket"):
         return _on_home(args)
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
@@ -446,11 +466,13 @@ def _holding(home: Path, what: str) -> Iterator[Path]:
 
 
 def _on_home(args) -> int:
-    """dismiss, verify, replay, account and ticket: one home, one line when refused."""
+    """dismiss, verify, replay, shadow, account and ticket: one home, one line when
+    refused."""
     command = {
         "dismiss": _dismiss,
         "verify": _verify,
         "replay": _replay,
+        "shadow": _shadow,
         "account": _account,
         "ticket": _ticket,
     }[args.command]
@@ -536,6 +558,40 @@ def _replay(args) -> int:
         "equal: the rebuilt drafts are the closed invoices, line for line",
         "NOT equal: the rebuilt drafts differ from the closed invoices",
     )
+
+
+def _shadow(args) -> int:
+    from connectors.ingest import CandidateRejected
+    from orchestration.bill_run import configure_environment
+    from orchestration.replay import NotReplayable
+    from orchestration.shadow import Candidate, check, shadow
+
+    cycle = args.cycle.isoformat()
+    try:
+        candidate = Candidate(parse_overrides(args.settings), args.catalog, args.tax_rates)
+        check(candidate)
+    except ValueError as error:
+        raise _Refused(str(error)) from None
+    with (
+        _holding(args.home, f"cablebill shadow {cycle}"),
+        contextlib.redirect_stdout(io.StringIO()),  # dbt's log of the builds
+    ):
+        if home_target(args.home, None) != "duckdb":
+            raise _Refused("shadow billing builds on DuckDB; this home bills on Spark")
+        configure_environment(args.home, args.home)
+        try:
+            found = shadow(args.home, cycle, candidate, args.out)
+        except (NotReplayable, CandidateRejected) as error:
+            raise _Refused(str(error)) from None
+    state = "closed" if found.closed else "open"
+    print(f"shadow billing of {state} cycle {cycle}: {', '.join(candidate.describe())}")
+    print(f"  accounts billed:   {found.accounts:,}")
+    print(f"  accounts affected: {found.affected:,}")
+    for currency, (before, after) in sorted(found.totals.items()):
+        print(f"  {currency} current charges: {before:,} -> {after:,} ({after - before:+,})")
+    for path in found.files:
+        print(f"  wrote {path}")
+    return 0
 
 
 @contextlib.contextmanager

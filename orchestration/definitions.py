@@ -15,6 +15,7 @@ from orchestration.assets.quality import (
     invoice_arithmetic,
     ledger_integrity,
 )
+from orchestration.assets.shadow import shadow_billing
 from orchestration.sensors import bill_run_on_cycle_day, collections_every_day, new_deliveries
 from orchestration.settings import RunParameters, home_from_env
 
@@ -63,7 +64,7 @@ defs = Definitions(
         ledger_integrity,
         exports_match_marts,
     ],
-    jobs=[bill_run, bill_run_preview, collections_daily, ingest_deliveries],
+    jobs=[bill_run, bill_run_preview, collections_daily, ingest_deliveries, shadow_billing],
     sensors=[new_deliveries, bill_run_on_cycle_day],
     schedules=[collections_every_day],
     resources={"cablebill": home_from_env(), "run_parameters": RunParameters()},

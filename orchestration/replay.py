@@ -11,10 +11,12 @@ the cycle, and the settings its run manifest recorded. The home is not written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -57,7 +59,8 @@ LINE_COLUMNS = (
 
 
 class NotReplayable(Exception):
-    """The cycle cannot be replayed (not closed, no run manifest)."""
+    """The cycle cannot be replayed (not closed, no run manifest, drafts that do not
+    build)."""
 
 
 @dataclass
@@ -77,11 +80,19 @@ class Replay:
         return not (self.only_closed or self.only_rebuilt)
 
 
-def _manifest(con: duckdb.DuckDBPyConnection, cycle: date) -> dict:
-    closed = con.execute(
-        "select count(*) from ledger.closed_cycles where cycle_date = ?", [cycle]
-    ).fetchall()[0][0]
-    if not closed:
+def is_closed(con: duckdb.DuckDBPyConnection, cycle: date) -> bool:
+    """Whether a close recorded `cycle`."""
+    return bool(
+        con.execute(
+            "select count(*) from ledger.closed_cycles where cycle_date = ?", [cycle]
+        ).fetchall()[0][0]
+    )
+
+
+def closed_manifest(con: duckdb.DuckDBPyConnection, cycle: date) -> dict:
+    """The run manifest of closed cycle `cycle`; NotReplayable when the cycle is not
+    closed or has none."""
+    if not is_closed(con, cycle):
         raise NotReplayable(f"cycle {cycle} is not closed")
     rows = con.execute(
         "select manifest from audit.run_manifests where cycle_date = ? "
@@ -101,7 +112,7 @@ def _changed_since(manifest: dict) -> list[str]:
     )
 
 
-def _pin(con: duckdb.DuckDBPyConnection, cycle: date) -> None:
+def pin(con: duckdb.DuckDBPyConnection, cycle: date) -> None:
     """Drop from the scratch warehouse what the cycle's drafts did not see."""
     pinned = "select delivery_id from ledger.closed_deliveries where feed = ? and cycle_date <= ?"
     for entity in ENTITIES:
@@ -128,26 +139,40 @@ def _lines(con: duckdb.DuckDBPyConnection, relation: str, cycle: date) -> list[t
     return con.execute(sql, {"cycle": cycle}).fetchall()
 
 
+@contextlib.contextmanager
+def scratch_copy(home: Path, cycle: date, pinned: bool) -> Iterator[Path]:
+    """A copy of the home's warehouse in a temporary folder, removed afterwards; with
+    `pinned`, without what closes after `cycle` took in."""
+    with tempfile.TemporaryDirectory(prefix="cablebill-scratch-") as scratch:
+        copy = Path(scratch) / "warehouse.duckdb"
+        shutil.copyfile(warehouse_path(home), copy)
+        if pinned:
+            with duckdb.connect(str(copy)) as con:
+                pin(con, cycle)
+        yield copy
+
+
+def build_drafts(warehouse: Path, cycle: str, settings: dict, exclude: tuple = ()) -> None:
+    """Build `cycle`'s drafts in `warehouse` with `settings`, as the bill run's drafts
+    step does (and the nodes in `exclude` not); NotReplayable when they do not build."""
+    args = ["build", "--vars", json.dumps(settings | {"cycle_date": cycle})]
+    args += ["--exclude", *DRAFTS, *exclude, "--exclude-resource-type", "unit_test"]
+    with dbt_runner.environment({WAREHOUSE_ENV: str(warehouse)}):
+        *_, outcome = dbt_runner.stream([*args, *dbt_runner.BUILD_FLAGS])
+    if not outcome.success:
+        raise NotReplayable(f"the drafts of {cycle} did not build: {outcome.reason}")
+
+
 def replay(home: Path, cycle: str) -> Replay:
     """Rebuild closed cycle `cycle`'s drafts in a scratch copy and compare them with
     its closed invoice lines (the drafts' numbers mapped to those the close gave)."""
     day = date.fromisoformat(cycle)
     with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
-        manifest = _manifest(con, day)
+        manifest = closed_manifest(con, day)
         closed = _lines(con, "ledger.invoice_lines", day)
     found = Replay(cycle, manifest["run_id"], len(closed), changed_since=_changed_since(manifest))
-    settings = {k: v for k, v in manifest["settings"].items() if k != "gate_overrides"}
-    with tempfile.TemporaryDirectory(prefix="cablebill-replay-") as scratch:
-        copy = Path(scratch) / "warehouse.duckdb"
-        shutil.copyfile(warehouse_path(home), copy)
-        with duckdb.connect(str(copy)) as con:
-            _pin(con, day)
-        args = ["build", "--vars", json.dumps(settings | {"cycle_date": cycle})]
-        args += ["--exclude", *DRAFTS, "--exclude-resource-type", "unit_test"]
-        with dbt_runner.environment({WAREHOUSE_ENV: str(copy)}):
-            *_, outcome = dbt_runner.stream([*args, *dbt_runner.BUILD_FLAGS])
-        if not outcome.success:
-            raise NotReplayable(f"the drafts of {cycle} did not build: {outcome.reason}")
+    with scratch_copy(home, day, pinned=True) as copy:
+        build_drafts(copy, cycle, run_settings(manifest))
         with duckdb.connect(str(copy), read_only=True) as con:
             con.execute(
                 "create temp view rebuilt_lines as select numbered.invoice_no, lines.* "
@@ -161,3 +186,8 @@ def replay(home: Path, cycle: str) -> Replay:
     found.only_closed = sorted((Counter(closed) - Counter(rebuilt)).elements(), key=str)
     found.only_rebuilt = sorted((Counter(rebuilt) - Counter(closed)).elements(), key=str)
     return found
+
+
+def run_settings(manifest: dict) -> dict:
+    """The billing settings a run manifest recorded (without the gates' overrides)."""
+    return {k: v for k, v in manifest["settings"].items() if k != "gate_overrides"}
