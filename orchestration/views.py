@@ -14,12 +14,30 @@ import duckdb
 from orchestration import dbt_runner
 from orchestration.settings import CablebillHome
 
+# what build_missing builds of its selection: the models and seeds, not their tests
+WITHOUT_TESTS = ("--resource-type", "model", "--resource-type", "seed")
+
+
+def seeds_read_by(tag: str) -> dict[str, tuple[str, str]]:
+    """The seeds the models tagged `tag` read, as build_missing takes them: a daily
+    run on a warehouse an older version's bill run made loads a newer seed first."""
+    nodes = {node["unique_id"]: node for node in dbt_runner.manifest_nodes()}
+    read = {
+        parent
+        for node in nodes.values()
+        if tag in node["tags"]
+        for parent in node["depends_on"]["nodes"]
+        if parent.startswith("seed.")
+    }
+    return {nodes[uid]["name"]: (nodes[uid]["schema"], nodes[uid]["alias"]) for uid in read}
+
 
 def build_missing(
     home: CablebillHome, models: dict[str, tuple[str, str]], *, refresh: bool = False
 ) -> list[str]:
-    """Build those of `models` (name: (schema, relation)) that the home's warehouse
-    lacks, with `dbt run`; returns their names. RuntimeError says why a build failed.
+    """Build those of `models` (name: (schema, relation); seeds among them) that the
+    home's warehouse lacks, with `dbt build` without tests; returns their names.
+    RuntimeError says why a build failed.
     On Spark, where they are tables made when built (and a warehouse is never older
     than its first run), none is missing; with `refresh` all are built again, so
     that they show the warehouse as it is now."""
@@ -29,7 +47,8 @@ def build_missing(
         with home.read_warehouse() as con:
             missing = [name for name, relation in models.items() if not exists(con, *relation)]
     if missing:
-        *_, outcome = dbt_runner.stream(["run", "--select", *missing, *dbt_runner.BUILD_FLAGS])
+        args = ["build", "--select", *missing, *WITHOUT_TESTS, *dbt_runner.BUILD_FLAGS]
+        *_, outcome = dbt_runner.stream(args)
         if not outcome.success:
             raise RuntimeError(f"could not build {', '.join(missing)}: {outcome.reason}")
     return missing

@@ -45,3 +45,29 @@
             {%- endif %}
     end
 {%- endmacro %}
+
+{% macro sha256_hex(text) -%}
+    {#- The SHA-256 of `text` as 64 lower-case hex digits. -#}
+    {{ return(adapter.dispatch('sha256_hex', 'cablebill')(text)) }}
+{%- endmacro %}
+
+{% macro default__sha256_hex(text) -%}
+    sha256({{ text }})
+{%- endmacro %}
+
+{% macro spark__sha256_hex(text) -%}
+    sha2({{ text }}, 256)
+{%- endmacro %}
+
+{% macro digits_of(text) -%}
+    {#- `text`'s digits only (a phone number as typed any way: 010-1234-5678). -#}
+    {{ return(adapter.dispatch('digits_of', 'cablebill')(text)) }}
+{%- endmacro %}
+
+{% macro default__digits_of(text) -%}
+    regexp_replace({{ text }}, '[^0-9]', '', 'g')
+{%- endmacro %}
+
+{% macro spark__digits_of(text) -%}
+    regexp_replace({{ text }}, '[^0-9]', '')
+{%- endmacro %}

@@ -20,6 +20,7 @@ from orchestration import run_manifest
 from orchestration.assets.dbt import CLOSED, stage_inputs
 from orchestration.exports import CYCLE, ETAX, REPORT, views_tagged, write_exports
 from orchestration.partitions import bill_cycles, one_cycle_per_run
+from orchestration.publish import publish
 from orchestration.settings import CablebillHome, RunParameters
 from orchestration.views import build_missing
 
@@ -147,6 +148,9 @@ def bill_run_summary(
         )
     written = run_manifest.write(cablebill.home_dir, cablebill.warehouse, manifest)
     log.info("run manifest: %d files listed in %s", len(manifest["outputs"]), written)
+    published = publish(cablebill)
+    if published:
+        log.info("support console: published %s", published)
     issued = [row[:6] for row in rows if row[0] is not None]
     credit_notes, quarantined = rows[0][6:] if rows else (0, 0)
     table = [
