@@ -163,3 +163,21 @@
             overage.data_tax_category, overage.overage_cap
     ) as rated
 {%- endmacro %}
+
+{% macro accounts_as_of() -%}
+    {#- Every account created by the day (var as_of, as as_of_date), with its
+        currency's minor unit and the first day of its service period holding the
+        day. -#}
+    select
+        accounts.account_id,
+        accounts.currency,
+        currencies.minor_scale,
+        currencies.minor_factor,
+        as_of.as_of_date,
+        {{ usage_period_start('as_of.as_of_date', 'accounts.bill_cycle_day') }} as period_start
+    from {{ ref('stg_cms__accounts') }} as accounts
+    inner join {{ ref('currencies') }} as currencies
+        on accounts.currency = currencies.currency
+    cross join (select cast('{{ var("as_of") }}' as date) as as_of_date) as as_of
+    where {{ local_date('accounts.created_at') }} <= as_of.as_of_date
+{%- endmacro %}

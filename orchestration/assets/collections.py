@@ -34,7 +34,9 @@ from orchestration.assets.dbt import (
 )
 from orchestration.exports import write_daily_exports
 from orchestration.partitions import collection_days
+from orchestration.publish import publish
 from orchestration.settings import CablebillHome, RunParameters
+from orchestration.views import build_missing, seeds_read_by
 
 log = logging.getLogger("cablebill.collections")
 
@@ -59,6 +61,7 @@ def collections_models(
     what is sent in the ledger."""
     day = context.partition_key
     _require_a_bill_run(cablebill)
+    build_missing(cablebill, seeds_read_by(DAILY.removeprefix("tag:")))
     settings = run_parameters.billing()
     report = cablebill.ingest(settings)
     log.info("collections %s: %d deliveries loaded", day, report.count("loaded"))
@@ -110,6 +113,8 @@ def collections(
     for w in written:
         log.info("collections %s: %s: %d rows", day, w.name, w.rows)
     log.info("collections %s: %d notices", day, notices)
+    if publish(cablebill):
+        log.info("collections %s: support console published", day)
     return MaterializeResult(
         metadata={
             **{w.name: w.rows for w in written},

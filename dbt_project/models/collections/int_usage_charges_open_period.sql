@@ -12,16 +12,7 @@ with as_of as (
 
 accounts as (
 
-    select
-        accounts.account_id,
-        currencies.minor_scale,
-        currencies.minor_factor,
-        {{ usage_period_start('as_of.as_of_date', 'accounts.bill_cycle_day') }} as current_start
-    from {{ ref('stg_cms__accounts') }} as accounts
-    inner join {{ ref('currencies') }} as currencies
-        on accounts.currency = currencies.currency
-    cross join as_of
-    where {{ local_date('accounts.created_at') }} <= as_of.as_of_date
+    {{ accounts_as_of() }}
 
 ),
 
@@ -29,14 +20,14 @@ periods as (
 
     select
         account_id,
-        current_start as usage_period_start
+        period_start as usage_period_start
     from accounts
     union all
     select
         account_id,
-        {{ shift_date('month', -1, 'current_start') }} as usage_period_start
+        {{ shift_date('month', -1, 'period_start') }} as usage_period_start
     from accounts
-    where current_start not in (
+    where period_start not in (
         select invoices.cycle_date from {{ source('ledger', 'invoices') }} as invoices
     )
 
