@@ -240,6 +240,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     shadow.add_argument("--out", type=Path, required=True, help="the folder to write into")
 
+    console = sub.add_parser(
+        "console", help="serve the support console (read-only web app for agents)"
+    )
+    console.add_argument("--home", type=Path, required=True)
+    console.add_argument("--port", type=int, default=8470)
+    console.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: this machine only)"
+    )
+    agent = sub.add_parser(
+        "console-agent",
+        help="let an agent log in to the console (the password is read from stdin, or asked)",
+    )
+    agent.add_argument("--home", type=Path, required=True)
+    agent.add_argument("agent_id", help="the agent's login")
+    agent.add_argument("--name", default="", help="the agent's name, as the console shows it")
+    token = sub.add_parser(
+        "console-token", help="make a token for the self-care app's usage endpoint (shown once)"
+    )
+    token.add_argument("--home", type=Path, required=True)
+
     account = sub.add_parser(
         "account", help="show an account as a support agent sees it: overview and timeline"
     )
@@ -308,6 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in ("dismiss", "verify", "replay", "shadow", "account", "ticket"):
         return _on_home(args)
+    if args.command in ("console", "console-agent", "console-token"):
+        from orchestration.console import commands
+
+        return commands.run(args)
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
         from orchestration.benchmarks.plot import plot

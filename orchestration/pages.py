@@ -1,6 +1,6 @@
-"""The HTML pages cablebill writes for people other than subscribers (the shadow
-billing report): Jinja2 templates in orchestration/templates, autoescaped, with the
-statements' money formatting."""
+"""The HTML pages cablebill shows people other than subscribers (the shadow billing
+report, the support console): Jinja2 templates in orchestration/templates,
+autoescaped, with the statements' money formatting."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ _ENV = Environment(
     lstrip_blocks=True,
 )
 _ENV.filters["money"] = formatting.money
+_ENV.filters["last_day"] = formatting.last_day
 
 
 def render(template: str, **context) -> str:

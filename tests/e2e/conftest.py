@@ -11,9 +11,11 @@ from typing import TypeVar
 import pytest
 from filelock import FileLock
 
-from tests.e2e import cablebill_process, three_cycles
+from tests.e2e import cablebill, cablebill_process, three_cycles
 
 GOLDEN = Path(__file__).parents[1] / "golden"
+# the months of tests/e2e/test_months_of_operation.py and test_console.py
+MONTHS = ("2026-09-01", "2026-10-01", "2026-11-01")
 
 Built = TypeVar("Built")
 
@@ -56,3 +58,24 @@ def three_cycle_run(tmp_path_factory, worker_id) -> three_cycles.Played:
     """The three-cycle scenario (tests/e2e/three_cycles.py) played on DuckDB. Read
     only: a test that runs more copies the home."""
     return built_once(tmp_path_factory, worker_id, "three_cycles", three_cycles.play)
+
+
+def _play_months(root: Path) -> tuple[Path, Path, str]:
+    feeds, home = root / "feeds", root / "home"
+    generated = cablebill(
+        "generate", "--accounts", "300", "--seed", "4", "--cycle", MONTHS[0],
+        "--cycles", str(len(MONTHS)), "--out", str(feeds),
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+    result = cablebill(
+        "play", "--feeds", str(feeds), "--home", str(home), "--seed", "4", "--no-pdf"
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return feeds, home, result.stdout
+
+
+@pytest.fixture(scope="session")
+def months_played(tmp_path_factory, worker_id) -> tuple[Path, Path, str]:
+    """Three months of 300 generated accounts, played as `make demo` plays them:
+    (feeds, home, stdout). Read only: a test that writes copies the home."""
+    return built_once(tmp_path_factory, worker_id, "months", _play_months)

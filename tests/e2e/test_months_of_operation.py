@@ -15,32 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import cablebill, read_csv
+from tests.e2e import read_csv
+from tests.e2e.conftest import MONTHS as CYCLES
 
 pytestmark = pytest.mark.slow
 
-CYCLES = ("2026-09-01", "2026-10-01", "2026-11-01")
 AR_CONTROL, CUSTOMER_CREDITS = "110100", "215000"
 
 
-@pytest.fixture(scope="module")
-def played(tmp_path_factory) -> tuple[Path, Path, str]:
-    root = tmp_path_factory.mktemp("months")
-    feeds, home = root / "feeds", root / "home"
-    generated = cablebill(
-        "generate", "--accounts", "300", "--seed", "4", "--cycle", CYCLES[0],
-        "--cycles", str(len(CYCLES)), "--out", str(feeds),
-    )  # fmt: skip
-    assert generated.returncode == 0, generated.stderr
-    result = cablebill(
-        "play", "--feeds", str(feeds), "--home", str(home), "--seed", "4", "--no-pdf"
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return feeds, home, result.stdout
-
-
-def test_every_bill_run_passes_every_gate_without_an_override(played):
-    _, home, out = played
+def test_every_bill_run_passes_every_gate_without_an_override(months_played):
+    _, home, out = months_played
     verdicts = re.findall(r"quality gates: (\d+) of (\d+) passed", out)
     assert len(verdicts) == len(CYCLES)
     assert all(passed == total for passed, total in verdicts), verdicts
@@ -54,8 +38,8 @@ def _exports(home: Path, cycle: str, name: str) -> list[dict]:
     return read_csv(home / "exports" / cycle / name)
 
 
-def test_the_journal_of_every_cycle_balances(played):
-    _, home, _ = played
+def test_the_journal_of_every_cycle_balances(months_played):
+    _, home, _ = months_played
     for cycle in CYCLES:
         entries = defaultdict(Decimal)
         for line in _exports(home, cycle, "journal_entries.csv"):
@@ -63,11 +47,11 @@ def test_the_journal_of_every_cycle_balances(played):
         assert entries and not any(entries.values()), cycle
 
 
-def test_the_ar_rollforward_ties_month_to_month_from_the_opening_balances(played):
+def test_the_ar_rollforward_ties_month_to_month_from_the_opening_balances(months_played):
     """Each month opens with what the one before closed with, per account and in
     total, from go-live (the opening balances of the accounts billed on the 1st) to
     the last close; each line adds up."""
-    _, home, _ = played
+    _, home, _ = months_played
     go_live = home / "inbox" / "cms" / "20260901-0001"  # where `play` handed it over
     day_of = {a["account_id"]: a["bill_cycle_day"] for a in read_csv(go_live / "accounts.csv")}
     handed_over = sum(
@@ -94,11 +78,11 @@ def test_the_ar_rollforward_ties_month_to_month_from_the_opening_balances(played
     assert by_month == {m: Decimal(total[m]["closing_balance"]) for m in months}
 
 
-def test_ar_control_equals_open_balances_after_every_cycle(played):
+def test_ar_control_equals_open_balances_after_every_cycle(months_played):
     """After each close, the trial balance's AR control account holds what customers
     owe, each as its latest invoice says, and customer credit balances what they are
     owed."""
-    _, home, _ = played
+    _, home, _ = months_played
     for cycle in CYCLES:
         latest = {}
         for r in sorted(

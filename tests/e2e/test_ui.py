@@ -9,11 +9,9 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,48 +29,18 @@ from tests.deliveries import (
     usage_extract,
     write_delivery,
 )
+from tests.e2e import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_until_up
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 CYCLE = "2026-11-01"
 LOCATION = "orchestration.definitions"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # `dagster dev` started from a script ignores SIGINT; the wrapper restores it.
 WITH_SIGINT = (
     "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
     "os.execvp(sys.argv[1], sys.argv[1:])"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"dagster dev exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +72,7 @@ def ui(tmp_path_factory):
     }
     with DagsterInstance.from_config(str(dagster_home)) as instance:
         instance.add_dynamic_partitions("bill_cycles", [CYCLE])
-    port = _free_port()
+    port = free_port()
     dagster = Path(sys.executable).parent / "dagster"
     command = [sys.executable, "-c", WITH_SIGINT, str(dagster), "dev", "-m", LOCATION]
     log = (root / "dagster-dev.log").open("w")
@@ -117,7 +85,7 @@ def ui(tmp_path_factory):
         start_new_session=True,
     )
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}/server_info", server)
+        wait_until_up(f"http://127.0.0.1:{port}/server_info", server)
         yield {"port": port, "home": home, "dagster_home": dagster_home, "root": root}
     finally:
         os.killpg(server.pid, signal.SIGINT)
