@@ -137,6 +137,14 @@ def _parser() -> argparse.ArgumentParser:
         "--plot", type=Path, help="then draw every scale measured so far into this PNG"
     )
 
+    bench_console = sub.add_parser(
+        "bench-console",
+        help="time the support console's lookups on a billed home's accounts replicated "
+        "to scale (docs/benchmarks.md)",
+    )
+    bench_console.add_argument("--home", type=Path, required=True, help="a billed home")
+    bench_console.add_argument("--copies", type=int, default=10)
+    bench_console.add_argument("--lookups", type=int, default=200)
     bench = sub.add_parser(
         "bench-statements",
         help="measure statement rendering (HTML and PDF per core, a whole cycle) "
@@ -339,6 +347,12 @@ def main(argv: list[str] | None = None) -> int:
         print(table(bench_bill_run(args.root, args.scale)))
         if args.plot:
             print(f"plot: {plot(args.root / 'results', args.plot)}")
+        return 0
+    if args.command == "bench-console":
+        from orchestration.benchmarks.console import bench_console
+
+        for name, value in bench_console(args.home, args.copies, args.lookups).items():
+            print(f"  {name + ':':30s}{value}")
         return 0
     if args.command == "bench-statements":
         from orchestration.benchmarks.statements import bench_statements

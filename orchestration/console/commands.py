@@ -26,7 +26,7 @@ def serve(args) -> int:
     home = args.home.resolve()
     if not publish.path(home).exists() and warehouse_path(home).exists():
         try:
-            _publish_now(home)
+            publish_home(home)
         except HomeInUse as error:
             print(f"not published yet ({error}): the console shows it after that run")
     if not Agents(home).agents:
@@ -37,7 +37,8 @@ def serve(args) -> int:
     return 0
 
 
-def _publish_now(home) -> None:
+def publish_home(home) -> None:
+    """Publish `home` now, holding it (HomeInUse when a run does)."""
     from orchestration.bill_run import configure_environment
 
     with home_lock(home, "cablebill console (publishing)"):

@@ -105,6 +105,7 @@ def test_every_export_is_a_model_that_names_its_own_columns():
             "payment_retries",
             "revenue_assurance",
             "usage_alerts",
+            "usage_so_far",
             "write_offs",
         ],
     }
