@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
+import io
 import sys
 
 from orchestration import publish
@@ -41,7 +43,10 @@ def publish_home(home) -> None:
     """Publish `home` now, holding it (HomeInUse when a run does)."""
     from orchestration.bill_run import configure_environment
 
-    with home_lock(home, "cablebill console (publishing)"):
+    with (
+        home_lock(home, "cablebill console (publishing)"),
+        contextlib.redirect_stdout(io.StringIO()),  # dbt's log of the support views
+    ):
         configure_environment(home, home)
         publish.publish(CablebillHome(home=str(home), inbox=str(home)))
 
