@@ -1,6 +1,7 @@
 """The console's pages and the self-care app's usage endpoint (Starlette).
 
-Agents log in with a password (orchestration/console/agents.py); the session is a
+Agents log in with a password (orchestration/console/agents.py); an agent id refused
+MAX_FAILURES times in LOCKOUT_MINUTES is locked out for a while. The session is a
 random token in a cookie that is HttpOnly, Secure and SameSite=Strict, kept in this
 process and ended after IDLE_MINUTES without a request. The login and logout forms
 carry a CSRF token, checked against a cookie (login) or the session (logout); every
@@ -36,6 +37,8 @@ from orchestration.console.agents import Agents
 
 SESSION_COOKIE, CSRF_COOKIE = "cablebill_session", "cablebill_csrf"
 IDLE_MINUTES = 30
+# an agent id refused this many times within LOCKOUT_MINUTES is refused until they pass
+MAX_FAILURES, LOCKOUT_MINUTES = 5, 15
 MAX_FORM_BYTES = 4096
 HEADERS = {
     "Cache-Control": "no-store",
@@ -55,6 +58,26 @@ class Session:
     seen: float = field(default_factory=time.monotonic)
 
 
+class Throttle:
+    """Failed logins per agent id: one refused MAX_FAILURES times within
+    LOCKOUT_MINUTES may not log in until the oldest of them is that old."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.failures: dict[str, list[float]] = {}
+
+    def locked(self, agent_id: str) -> bool:
+        recent = [t for t in self.failures.get(agent_id, []) if not self._expired(t)]
+        self.failures[agent_id] = recent
+        return len(recent) >= MAX_FAILURES
+
+    def failed(self, agent_id: str) -> None:
+        self.failures.setdefault(agent_id, []).append(self.clock())
+
+    def _expired(self, at: float) -> bool:
+        return self.clock() - at > LOCKOUT_MINUTES * 60
+
+
 class Console:
     """The app's state: the home, its credentials, access log and sessions."""
 
@@ -63,6 +86,7 @@ class Console:
         self.publication = publish.path(home)
         self.log = AccessLog(home)
         self.sessions: dict[str, Session] = {}
+        self.throttle = Throttle()
 
     def session(self, request: Request) -> Session | None:
         token = request.cookies.get(SESSION_COOKIE, "")
@@ -117,7 +141,11 @@ def create_app(home: Path) -> Starlette:
             return login_page(request, 403, failed=True)
         agents = Agents(home)
         agent_id = form.get("agent", "")
+        if console.throttle.locked(agent_id):
+            console.record(request, agent_id, "login_locked", [], "")
+            return login_page(request, 429, failed=True)
         if not agents.check(agent_id, form.get("password", "")):
+            console.throttle.failed(agent_id)
             console.record(request, agent_id, "login_failed", [], "")
             return login_page(request, 401, failed=True)
         token = secrets.token_urlsafe(32)
