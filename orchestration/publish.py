@@ -22,10 +22,6 @@ from orchestration.settings import CablebillHome
 from orchestration.views import build_missing, exists
 
 FILE = Path("published") / "console.duckdb"
-VIEWS = {
-    name: ("support", name)
-    for name in ("account_overview", "account_timeline", "account_search", "bill_changes")
-}
 # table: (relation, the columns it is sorted by)
 TABLES = {
     "account_overview": ("support.account_overview", ("account_id",)),
@@ -35,6 +31,12 @@ TABLES = {
     "invoices": ("ledger.invoices", ("account_id", "issue_date")),
     # built by the daily collections run: absent until the first one
     "usage_so_far": ("collections.usage_so_far", ("account_id",)),
+}
+# the support views among them, built first where the warehouse lacks one
+VIEWS = {
+    table: tuple(relation.split("."))
+    for table, (relation, _) in TABLES.items()
+    if relation.startswith("support.")
 }
 BATCH_ROWS = 1_000_000
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from connectors.ingest import replace_snapshot_entity
-from connectors.validate import Rules
+from connectors.validate import Rules, q
 from connectors.warehouse import connect
 from orchestration import pages
 from orchestration.exports import Export, write_export
@@ -35,6 +35,7 @@ from orchestration.replay import (
     scratch_copy,
 )
 from orchestration.settings import RunParameters, billed_currencies, warehouse_path
+from orchestration.support import rows
 
 TAX_RATE_COLUMNS = ("tax_category", "rate", "valid_from", "valid_to", "label_ko", "label_en")
 # how many accounts the report lists each way, and the chart's bars
@@ -244,7 +245,7 @@ def shadow(home: Path, cycle: str, candidate: Candidate, out: Path) -> Shadow:
 def _keep(con: duckdb.DuckDBPyConnection, side: str, day: date) -> None:
     """Keep what the build just billed as shadow.<side>_invoices and _lines."""
     for table, select in _SNAPSHOT:
-        con.execute(f"create or replace table shadow.{side}_{table} as {select}", [day])
+        con.execute(f"create or replace table shadow.{q(side + '_' + table)} as {select}", [day])
 
 
 def _apply(con: duckdb.DuckDBPyConnection, candidate: Candidate, settings: dict) -> None:
@@ -263,23 +264,21 @@ def _apply(con: duckdb.DuckDBPyConnection, candidate: Candidate, settings: dict)
 def _write(con, found: Shadow, candidate: Candidate, out: Path, bom: bool) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = [write_export(con, export, None, out, bom) for export in (ACCOUNTS, BY_PRODUCT)]
-    accounts = con.sql("select * from shadow.accounts order by account_id")
-    rows = [dict(zip(accounts.columns, row, strict=True)) for row in accounts.fetchall()]
-    found.accounts = len(rows)
-    changed = [row for row in rows if row["difference"] != 0]
-    found.affected = len(changed)
-    for row in rows:
-        before, after = found.totals.get(row["currency"], (Decimal(0), Decimal(0)))
-        found.totals[row["currency"]] = (
-            before + (row["charges_before"] or 0),
-            after + (row["charges_after"] or 0),
-        )
-    by_product = con.sql(
+    ((found.accounts, found.affected),) = con.execute(
+        "select count(*), count(*) filter (where difference <> 0) from shadow.accounts"
+    ).fetchall()
+    totals = con.execute(
+        "select currency, sum(coalesce(charges_before, 0)), sum(coalesce(charges_after, 0)) "
+        "from shadow.accounts group by currency"
+    ).fetchall()
+    found.totals = {currency: (before, after) for currency, before, after in totals}
+    groups = rows(
+        con,
         "select * from shadow.by_product where difference <> 0 "
-        "order by currency, abs(difference) desc, line_type, product_code"
+        "order by currency, abs(difference) desc, line_type, product_code",
     )
-    groups = [dict(zip(by_product.columns, row, strict=True)) for row in by_product.fetchall()]
-    ranked = sorted(changed, key=lambda row: (row["difference"], row["account_id"]))
+    listed = "select * from shadow.accounts where {} order by {}, account_id limit ?"
+    changed = "select currency, difference from shadow.accounts where difference <> 0"
     report = out / "report.html"
     report.write_text(
         pages.render(
@@ -287,9 +286,9 @@ def _write(con, found: Shadow, candidate: Candidate, out: Path, bom: bool) -> li
             found=found,
             change=candidate.describe(),
             groups=groups,
-            increases=[row for row in ranked[::-1] if row["difference"] > 0][:LISTED],
-            decreases=[row for row in ranked if row["difference"] < 0][:LISTED],
-            charts=histograms(changed),
+            increases=rows(con, listed.format("difference > 0", "difference desc"), [LISTED]),
+            decreases=rows(con, listed.format("difference < 0", "difference"), [LISTED]),
+            charts=histograms(rows(con, changed)),
         ),
         encoding="utf-8",
     )

@@ -12,33 +12,34 @@ SUPPORT_VIEWS = {
 }
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, account_id: str) -> list[dict]:
-    cursor = con.execute(sql, [account_id])
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    """The rows `sql` (with bound `params`) returns, each a dict by column name."""
+    cursor = con.execute(sql, params or [])
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def overview(con: duckdb.DuckDBPyConnection, account_id: str) -> dict | None:
     """The account's overview row, None if there is no such account."""
-    rows = _rows(con, "select * from support.account_overview where account_id = ?", account_id)
-    return rows[0] if rows else None
+    found = rows(con, "select * from support.account_overview where account_id = ?", [account_id])
+    return found[0] if found else None
 
 
 def timeline(con: duckdb.DuckDBPyConnection, account_id: str) -> list[dict]:
     """The account's events in time order."""
-    return _rows(
+    return rows(
         con,
         "select * from support.account_timeline where account_id = ? "
         "order by event_date, sequence, reference",
-        account_id,
+        [account_id],
     )
 
 
 def ticket_trail(con: duckdb.DuckDBPyConnection, ticket_id: str) -> list[dict]:
     """What a support ticket's adjustments became: document, line and journal."""
-    return _rows(
+    return rows(
         con,
         "select * from support.ticket_trail where ticket_id = ? "
         "order by approved_date, adjustment_id",
-        ticket_id,
+        [ticket_id],
     )

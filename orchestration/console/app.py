@@ -218,13 +218,11 @@ def create_app(home: Path) -> Starlette:
     def statement(request: Request, session: Session) -> Response:
         invoice_no, kind = request.path_params["invoice_no"], request.path_params["kind"]
         with console.read() as con:
-            shown = lookups.invoice(con, home, invoice_no)
-        file = shown and shown["statements"].get(kind)
+            header = lookups.invoice_header(con, invoice_no)
+        file = header and lookups.statements(home, header).get(kind)
         if not file:
             return _page("missing.html.j2", 404, session=session, what=f"{invoice_no}.{kind}")
-        console.record(
-            request, session.agent, f"statement_{kind}", [shown["invoice"]["account_id"]], ""
-        )
+        console.record(request, session.agent, f"statement_{kind}", [header["account_id"]], "")
         return FileResponse(file, headers=HEADERS)
 
     def usage(request: Request) -> Response:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.support import rows
+
 # INV-2026-00000001: an invoice number as the close gives it
 INVOICE_NO = re.compile(r"INV-\d{4}-\d{8}")
 # a phone number as an agent types it: digits, spaces, hyphens, an optional +
@@ -25,12 +27,6 @@ class Found:
     accounts: list[dict]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
-    cursor = con.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -42,38 +38,38 @@ def find(con: duckdb.DuckDBPyConnection, text: str) -> Found:
     overview = "select * from account_overview where account_id in ({}) order by account_id"
     if INVOICE_NO.fullmatch(text):
         sql = overview.format("select account_id from invoices where invoice_no = ?")
-        return Found("invoice_no", _rows(con, sql, [text]))
-    by_id = _rows(con, overview.format("?"), [text])
+        return Found("invoice_no", rows(con, sql, [text]))
+    by_id = rows(con, overview.format("?"), [text])
     if by_id:
         return Found("account_id", by_id)
     if PHONE.fullmatch(text):
         digits = re.sub(r"\D", "", text)
         sql = overview.format("select account_id from account_search where phone_sha256 = ?")
-        return Found("phone", _rows(con, sql, [_sha256(digits)]))
+        return Found("phone", rows(con, sql, [_sha256(digits)]))
     sql = overview.format("select account_id from account_search where name_sha256 = ?")
-    return Found("name", _rows(con, sql, [_sha256(text.lower())]))
+    return Found("name", rows(con, sql, [_sha256(text.lower())]))
 
 
 def account(con: duckdb.DuckDBPyConnection, account_id: str) -> dict | None:
     """Everything the account page shows: overview, timeline, invoices (latest
     first) and why the latest bill differs from the one before; None if unknown."""
-    rows = _rows(con, "select * from account_overview where account_id = ?", [account_id])
-    if not rows:
+    found = rows(con, "select * from account_overview where account_id = ?", [account_id])
+    if not found:
         return None
     return {
-        "overview": rows[0],
-        "timeline": _rows(
+        "overview": found[0],
+        "timeline": rows(
             con,
             "select * from account_timeline where account_id = ? "
             "order by event_date desc, sequence desc, reference desc",
             [account_id],
         ),
-        "invoices": _rows(
+        "invoices": rows(
             con,
             "select * from invoices where account_id = ? order by issue_date desc, invoice_no desc",
             [account_id],
         ),
-        "changes": _rows(
+        "changes": rows(
             con,
             "select * from bill_changes where account_id = ? "
             "order by abs(difference) desc, line_type, product_code",
@@ -82,18 +78,22 @@ def account(con: duckdb.DuckDBPyConnection, account_id: str) -> dict | None:
     }
 
 
+def invoice_header(con: duckdb.DuckDBPyConnection, invoice_no: str) -> dict | None:
+    """The invoice's published header; None if there is no such invoice."""
+    if not INVOICE_NO.fullmatch(invoice_no):
+        return None
+    found = rows(con, "select * from invoices where invoice_no = ?", [invoice_no])
+    return found[0] if found else None
+
+
 def invoice(con: duckdb.DuckDBPyConnection, home: Path, invoice_no: str) -> dict | None:
     """The invoice, its lines (from the cycle's exported invoice_lines) and its
     statements' files; None if there is no such invoice."""
-    if not INVOICE_NO.fullmatch(invoice_no):
+    header = invoice_header(con, invoice_no)
+    if header is None:
         return None
-    rows = _rows(con, "select * from invoices where invoice_no = ?", [invoice_no])
-    if not rows:
-        return None
-    header = rows[0]
-    cycle = header["cycle_date"].isoformat()
-    lines_file = home / "exports" / cycle / "invoice_lines.parquet"
-    lines = _rows(
+    lines_file = home / "exports" / header["cycle_date"].isoformat() / "invoice_lines.parquet"
+    lines = rows(
         con,
         "select * from read_parquet(?) where invoice_no = ? order by line_no",
         [str(lines_file), invoice_no],
@@ -115,10 +115,10 @@ def usage(con: duckdb.DuckDBPyConnection, account_id: str) -> dict | None:
         "select count(*) from information_schema.tables where table_name = 'usage_so_far'"
     ).fetchall()[0][0]:
         return None
-    rows = _rows(con, "select * from usage_so_far where account_id = ?", [account_id])
-    if not rows:
+    found = rows(con, "select * from usage_so_far where account_id = ?", [account_id])
+    if not found:
         return None
-    row = rows[0]
+    row = found[0]
     return {
         "account_id": row["account_id"],
         "as_of": row["as_of"].isoformat(),
