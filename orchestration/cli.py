@@ -386,12 +386,13 @@ def main(argv: list[str] | None = None) -> int:
     # long-lived processes (the tests), where frozen objects would never be freed.
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
-    # dbt's process, and for a bill run the gates' (expectations/validator.py), start
-    # now: they load dbt and Great Expectations while this process loads Dagster, and,
-    # started before the home's lock is taken, never hold it
-    dbt_runner.start()
+    # For a bill run the gates' process (expectations/validator.py), then dbt's, start
+    # now: they load Great Expectations and parse the project while this process loads
+    # Dagster, and, started before the home's lock is taken, never hold it. The gates'
+    # first: dbt, imported here for dbt's process, is no part of it.
     if args.command == "run":
         validator.start()
+    dbt_runner.start()
     try:
         with home_lock(args.home, f"cablebill {args.command} {args.day}"):
             return _run(args, settings, overrides)
