@@ -1,12 +1,13 @@
 {#- Tables and views on DuckDB in one statement each, in one transaction.
 
     dbt's own build a relation under a temporary name, rename the old one away, rename
-    the new one in and drop the old: four or five statements, each with its round of
-    Jinja, cache lookups and events, for what DuckDB does atomically in one
-    transaction. A failed build leaves the relation as it was. Contracts are enforced
-    as dbt-duckdb enforces them (create_table_as; the column check for views), and the
-    column descriptions persisted where the project asks for them.
-    (Spark keeps dbt-spark's materializations.) -#}
+    the new one in and drop the old, then read the new one's columns twice to
+    comment on them: six or more statements, each with its round of Jinja, cache
+    lookups and events, for what DuckDB does atomically in one transaction. A failed
+    build leaves the relation as it was. Contracts are enforced as dbt-duckdb enforces
+    them (create_table_as; the column check for views), and descriptions are written
+    into the catalog where the project asks for them (a documented column the table
+    lacks fails the build). (Spark keeps dbt-spark's materializations.) -#}
 
 {% materialization table, adapter="duckdb", supported_languages=["sql"] %}
     {%- set existing = load_cached_relation(this) -%}
@@ -14,8 +15,8 @@
     {% call statement("main") -%}
         {% if existing is not none %}drop {{ existing.type }} if exists {{ existing }};{% endif %}
         {{ create_table_as(False, target_relation, compiled_code) }}
+        {{ catalog_comments(target_relation, model) }}
     {%- endcall %}
-    {% do persist_docs(target_relation, model) %}
     {{ adapter.commit() }}
     {{ return({"relations": [target_relation]}) }}
 {% endmaterialization %}
@@ -34,3 +35,17 @@
     {{ adapter.commit() }}
     {{ return({"relations": [target_relation]}) }}
 {% endmaterialization %}
+
+{% macro catalog_comments(relation, model) %}
+    {#- The model's description and its columns' as COMMENT statements, where the
+        project persists them. -#}
+    {%- if config.persist_relation_docs() and model.description %}
+    comment on table {{ relation }} is {{ duckdb_escape_comment(model.description) }};
+    {%- endif %}
+    {%- if config.persist_column_docs() %}
+    {%- for column in model.columns.values() %}
+    comment on column {{ relation }}.{{ adapter.quote(column.name) if column.quote else column.name }}
+    is {{ duckdb_escape_comment(column.description) }};
+    {%- endfor %}
+    {%- endif %}
+{%- endmacro %}

@@ -46,6 +46,12 @@ MODELS = {
 CONTRACTED = {"null_code": "cast(null as varchar)", "numeric_code": "42"}
 CONTRACT = """
 models:
+  - name: rebuilt
+    description: The base package's price.
+    config: {persist_docs: {relation: true, columns: true}}
+    columns:
+      - name: price
+        description: "Monthly, in KRW: 'won'."
 """ + "".join(
     f"""
   - name: {name}
@@ -133,3 +139,17 @@ def test_each_relation_is_rebuilt_or_kept_as_it_was(built):
         "null_code": ("BASE TABLE", "A"),  # the contract refused the new rows
         "numeric_code": ("BASE TABLE", "A"),  # and the new column type
     }
+
+
+def test_a_documented_table_carries_its_descriptions(built):
+    warehouse, _ = built
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        table = con.execute(
+            "select comment from duckdb_tables() where table_name = 'rebuilt'"
+        ).fetchall()
+        column = con.execute(
+            "select comment from duckdb_columns() where table_name = 'rebuilt'"
+            " and column_name = 'price'"
+        ).fetchall()
+    assert table == [("The base package's price.",)]
+    assert column == [("Monthly, in KRW: 'won'.",)]
