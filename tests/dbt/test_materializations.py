@@ -2,7 +2,7 @@
 materializations.sql): a rebuild replaces the relation, a relation may change kind,
 and a failed build, by its SQL or by its contract, leaves the relation as it was.
 
-A project of six models, with the macros of the real one, in a temporary folder,
+A project of seven models, with the macros of the real one, in a temporary folder,
 built twice: `phase` 1, then 2, which changes each model as its name says.
 """
 
