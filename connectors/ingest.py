@@ -110,15 +110,18 @@ def ingest_delivery(
 ) -> DeliveryResult:
     feed, delivery_id = folder.parent.name, folder.name
     try:
-        manifest = read_manifest(folder, operator_tz)
+        # A delivery loaded before is known by its manifest (its id and the checksums
+        # it declares): its files, checked when it was loaded, are not read again.
+        declared = read_manifest(folder, operator_tz, checksums=False)
         loaded = con.execute(
             f"select fingerprint from {INGEST_SCHEMA}.deliveries "
             "where feed = ? and delivery_id = ?",
             [feed, delivery_id],
         ).fetchone()
-        if loaded and loaded[0] == manifest.fingerprint:
+        if loaded and loaded[0] == declared.fingerprint:
             log.info("delivery %s/%s already loaded: skipped", feed, delivery_id)
             return DeliveryResult(feed, delivery_id, "skipped")
+        manifest = read_manifest(folder, operator_tz)
         if loaded:
             raise DeliveryConflict(
                 feed,

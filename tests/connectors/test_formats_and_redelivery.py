@@ -9,7 +9,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from connectors import manifest
 from connectors.ingest import ingest_inbox
+from connectors.manifest import sha256_of as real_sha256_of
 from tests.deliveries import OPERATOR_TIMEZONE, write_delivery
 
 ROWS = [
@@ -100,6 +102,22 @@ def test_redelivery_is_skipped_and_loads_nothing_twice(inbox, home):
     assert [p.relative_to(home).as_posix() for p in landed] == [
         "landing/headend/data_usage/delivery_id=H1/data.parquet"
     ]
+
+
+def test_a_delivery_loaded_before_is_skipped_without_reading_its_files(inbox, home, monkeypatch):
+    write_delivery(inbox, "headend", "H1", {"data_usage.csv": ROWS})
+    write_delivery(inbox, "headend", "H2", {"data_usage.csv": ROWS[:1]})
+    _ingest(inbox, home)
+    write_delivery(inbox, "headend", "H3", {"data_usage.csv": ROWS[1:]})
+    hashed = []
+
+    def sha256_of(path: Path) -> str:
+        hashed.append(path.parent.name)
+        return real_sha256_of(path)
+
+    monkeypatch.setattr(manifest, "sha256_of", sha256_of)
+    assert [d.status for d in _ingest(inbox, home)] == ["skipped", "skipped", "loaded"]
+    assert hashed == ["H3"]
 
 
 def test_same_delivery_id_with_new_content_is_a_conflict(inbox, home):
