@@ -14,13 +14,11 @@ page and an invoice page (its lines read from the cycle's Parquet), for
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +33,7 @@ from connectors.validate import q
 from orchestration import publish
 from orchestration.console.agents import Agents
 from orchestration.console.commands import publish_home
+from orchestration.local_server import free_port, wait_until_up
 from orchestration.settings import warehouse_path
 
 AGENT, PASSWORD = "bench", "bench-password"
@@ -171,9 +170,7 @@ def bench_console(home: Path, copies: int, lookups: int) -> dict:
 
 def _timed(bench: Path, sample: list[tuple], phones: list[str]) -> dict[str, list[float]]:
     """Serve `bench` and time each lookup of each sampled account, one at a time."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     cablebill = str(Path(sys.executable).parent / "cablebill")
     server = subprocess.Popen(
         [cablebill, "console", "--home", str(bench), "--port", str(port)],
@@ -181,7 +178,7 @@ def _timed(bench: Path, sample: list[tuple], phones: list[str]) -> dict[str, lis
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(port, server)
+        wait_until_up(f"http://127.0.0.1:{port}/login", server, seconds=120)
         agent = _Agent(port)
         timings: dict[str, list[float]] = {
             "search_by_invoice": [],
@@ -198,17 +195,3 @@ def _timed(bench: Path, sample: list[tuple], phones: list[str]) -> dict[str, lis
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _wait_for(port: int, server: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"cablebill console exited with {server.returncode}")
-        with contextlib.suppress(OSError):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/login")
-            if connection.getresponse().status == 200:
-                return
-        time.sleep(0.5)
-    raise RuntimeError(f"the console did not answer in {seconds} s")

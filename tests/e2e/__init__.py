@@ -13,12 +13,9 @@ import contextlib
 import csv
 import io
 import os
-import socket
 import subprocess
 import sys
-import time
 import traceback
-import urllib.request
 from pathlib import Path
 
 from orchestration.cli import main
@@ -70,25 +67,3 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def free_port() -> int:
-    """A loopback port no one listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 180) -> None:
-    """Wait until `url` answers 200; AssertionError if `server` exits first or time runs out."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"{server.args[0]} exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise AssertionError(f"{url} did not answer in {seconds} s")

@@ -29,7 +29,8 @@ from stdnum.kr import rrn
 
 from orchestration import publish
 from orchestration.console.access_log import AccessLog
-from tests.e2e import CABLEBILL, CHROMIUM, CHROMIUM_FLAGS, free_port, wait_until_up
+from orchestration.local_server import free_port, wait_until_up
+from tests.e2e import CABLEBILL, CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.slow
 

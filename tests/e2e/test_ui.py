@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from orchestration.definitions import defs
+from orchestration.local_server import free_port, wait_until_up
 from tests.deliveries import (
     account,
     product,
@@ -29,7 +30,7 @@ from tests.deliveries import (
     usage_extract,
     write_delivery,
 )
-from tests.e2e import CHROMIUM, CHROMIUM_FLAGS, free_port, wait_until_up
+from tests.e2e import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.slow
 
