@@ -109,14 +109,14 @@ def read_manifest(folder: Path, operator_tz, checksums: bool = True) -> Manifest
             raise reject("manifest_invalid", f"{name}: needs integer rows and sha256", name)
         if not (folder / name).is_file():
             raise reject("file_missing", f"{name} is named in the manifest but absent", name)
-        actual = sha256_of(folder / name) if checksums else meta["sha256"].lower()
-        if actual != meta["sha256"].lower():
+        declared = meta["sha256"].lower()
+        if checksums and (actual := sha256_of(folder / name)) != declared:
             raise reject(
                 "checksum_mismatch",
                 f"{name}: sha256 is {actual}, manifest says {meta['sha256']}",
                 name,
             )
-        files.append(ManifestFile(name, entity, fmt, meta["rows"], actual))
+        files.append(ManifestFile(name, entity, fmt, meta["rows"], declared))
 
     delivered = {f.entity for f in files}
     if len(delivered) != len(files):

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from connectors.validate import q
 from orchestration.settings import DBT_PROJECT_DIR
 
 PROJECT = """
@@ -114,7 +115,7 @@ def _relations(warehouse: Path) -> dict[str, tuple[str, object]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         kinds = con.execute("select table_name, table_type from information_schema.tables")
         return {
-            name: (kind, con.execute(f"select * from main.{name}").fetchall()[0][0])
+            name: (kind, con.table(f"main.{q(name)}").fetchall()[0][0])
             for name, kind in kinds.fetchall()
         }
 
