@@ -11,6 +11,7 @@ import csv
 import enum
 import json
 import os
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -27,6 +28,11 @@ from invoice_renderer.etax import Party
 from orchestration.home_lock import home_lock
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+# Spark: each publication of the lake gets a new token; a build whose Spark session
+# registered the landed tables of that very publication is told so, and does not
+# register them again (dbt_runner, macro register_landed_tables).
+LAKE_VERSION_ENV = "CABLEBILL_LAKE_VERSION"
+LAKE_REGISTERED_ENV = "CABLEBILL_LAKE_REGISTERED"
 
 
 class Engine(enum.Enum):
@@ -111,6 +117,8 @@ class CablebillHome(ConfigurableResource):
         if self.on_spark:
             with duckdb.connect(str(self.warehouse), read_only=True) as con:
                 lake.publish(con, lake_path(self.home_dir))
+            # the builds from now on read this publication (dbt_runner)
+            os.environ[LAKE_VERSION_ENV] = uuid.uuid4().hex
         return report
 
     @property
