@@ -41,8 +41,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP) debs
 
 # Dagster reads dbt's manifest when it loads the definitions; runs parse the same way.
+# Parsed only when a file of the project is newer than it.
 parse: install
-	$(BIN)/python -c 'from orchestration import dbt_runner; dbt_runner.manifest()'
+	$(BIN)/python -c 'from orchestration import dbt_runner; dbt_runner.refresh_manifest()'
 
 demo: parse
 	rm -rf $(DEMO_HOME)

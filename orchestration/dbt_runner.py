@@ -112,6 +112,14 @@ def is_stale(name: str = "duckdb") -> bool:
     return False
 
 
+def refresh_manifest() -> None:
+    """Parse the project when its manifest.json is stale (`make parse`): a fresh one
+    costs no dbt import and no parse."""
+    name = dbt_target()
+    if is_stale(name):
+        manifest(name)
+
+
 def manifest(name: str | None = None):
     """The project parsed for target `name` (this process's by default), parsed on first
     use in this process; its manifest.json (target/manifest.json, which Dagster reads
