@@ -170,11 +170,13 @@ def environment(values: dict[str, str]):
 
 @dataclass
 class Outcome:
-    """How a dbt invocation ended: success, the nodes that failed, dbt's exception."""
+    """How a dbt invocation ended: success, the nodes that failed, dbt's exception, and
+    whether the project's hooks ran (a build that selects nothing runs none)."""
 
     success: bool
     failed: list[str] = field(default_factory=list)
     error: str | None = None
+    hooks_ran: bool = False
 
     @property
     def reason(self) -> str:
@@ -192,7 +194,15 @@ def invoke(args: Sequence[str], on_event=None) -> Outcome:
     1.5 s a build."""
     from dbt.cli.main import dbtRunner
 
-    runner = dbtRunner(manifest=manifest(), callbacks=[on_event] if on_event else [])
+    hooks = []
+
+    def seen(msg) -> None:
+        if msg.info.name == "LogHookEndLine":
+            hooks.append(msg)
+        if on_event:
+            on_event(msg)
+
+    runner = dbtRunner(manifest=manifest(), callbacks=[seen])
     try:
         result = runner.invoke([*args, "--no-write-json", *project_args()])
     finally:
@@ -203,7 +213,9 @@ def invoke(args: Sequence[str], on_event=None) -> Outcome:
         if str(r.status) in FAILED_STATUSES
     ]
     error = result.exception
-    return Outcome(result.success, failed, f"{type(error).__name__}: {error}" if error else None)
+    return Outcome(
+        result.success, failed, f"{type(error).__name__}: {error}" if error else None, bool(hooks)
+    )
 
 
 @dataclass
@@ -328,7 +340,8 @@ def _build_here(args: list[str], environment: dict[str, str], connection) -> int
     watcher = threading.Thread(target=watch, name="dbt-caller", daemon=True)
     watcher.start()
     try:
-        if _build(args, environment, connection).success:
+        outcome = _build(args, environment, connection)
+        if outcome.success and outcome.hooks_ran:  # on-run-start registered the lake
             _registered_lake = version
     finally:
         done.set()

@@ -85,6 +85,16 @@ def test_a_failed_build_names_its_node_in_this_process_and_in_a_forked_one(tmp_p
     assert log.index("Running with dbt=") < log.index("Concurrency: ")
 
 
+def test_an_outcome_says_whether_the_project_s_hooks_ran(tmp_path, monkeypatch):
+    """A build that selects nothing runs no on-run-start hook: on Spark, one that has
+    not registered the lake (dbt_runner._build_here)."""
+    monkeypatch.setenv(dbt_runner.WAREHOUSE_ENV, str(tmp_path / "warehouse.duckdb"))
+    seeded = dbt_runner.invoke(["seed", "--select", "tax_rates"])
+    nothing = dbt_runner.invoke(["build", "--select", "no_such_model"])
+    assert seeded.success and seeded.hooks_ran
+    assert nothing.success and not nothing.hooks_ran
+
+
 def test_builds_run_again_after_dbt_s_process_was_stopped(tmp_path, monkeypatch):
     monkeypatch.setenv(dbt_runner.WAREHOUSE_ENV, str(tmp_path / "warehouse.duckdb"))
     args = ["build", "--select", "stg_cms__accounts", "--exclude-resource-type", "unit_test"]
