@@ -54,9 +54,7 @@
         database=node.database, schema=node.schema, identifier=node.alias, type='table') %}
     {#- those dbt listed before this hook exist (on Spark a statement each is ~50 ms);
         dbt is told of the new ones -#}
-    {%- if adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
-    ) is none %}
+    {%- if load_cached_relation(relation) is none %}
     {%- do adapter.cache_added(relation) %}
     create table if not exists {{ relation }} (
         {%- for column in node.columns.values() %}

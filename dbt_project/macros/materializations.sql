@@ -13,11 +13,7 @@
 {% materialization table, adapter="duckdb", supported_languages=["sql"] %}
     {%- set existing = load_cached_relation(this) -%}
     {%- set target_relation = this.incorporate(type="table") -%}
-    {% call statement("main") -%}
-        {% if existing is not none %}drop {{ existing.type }} if exists {{ existing }};{% endif %}
-        {{ create_table_as(False, target_relation, compiled_code) }}
-        {{ catalog_comments(target_relation, model) }}
-    {%- endcall %}
+    {%- do build_table(existing, target_relation) %}
     {{ adapter.commit() }}
     {{ return({"relations": [target_relation]}) }}
 {% endmaterialization %}
@@ -56,11 +52,7 @@
             ~ "append and delete+insert (dbt_project/macros/materializations.sql)") %}
     {%- endif %}
     {%- if existing is none or existing.is_view or should_full_refresh() %}
-    {% call statement("main") -%}
-        {% if existing is not none %}drop {{ existing.type }} if exists {{ existing }};{% endif %}
-        {{ create_table_as(False, target_relation, compiled_code) }}
-        {{ catalog_comments(target_relation, model) }}
-    {%- endcall %}
+    {%- do build_table(existing, target_relation) %}
     {%- else %}
     {%- set new_rows = make_temp_relation(target_relation) %}
     {%- do run_query(create_table_as(True, new_rows, compiled_code)) %}
@@ -87,6 +79,16 @@
     {{ adapter.commit() }}
     {{ return({"relations": [target_relation]}) }}
 {% endmaterialization %}
+
+{% macro build_table(existing, target_relation) %}
+    {#- The model built whole as `target_relation`, replacing `existing` (if any), with
+        its descriptions, in one statement. -#}
+    {% call statement("main") -%}
+        {% if existing is not none %}drop {{ existing.type }} if exists {{ existing }};{% endif %}
+        {{ create_table_as(False, target_relation, compiled_code) }}
+        {{ catalog_comments(target_relation, model) }}
+    {%- endcall %}
+{% endmacro %}
 
 {% macro catalog_comments(relation, model) %}
     {#- The model's description and its columns' as COMMENT statements, where the
