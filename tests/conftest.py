@@ -6,17 +6,25 @@ from pathlib import Path
 
 import pytest
 
-# The longest module: under `make test`'s two workers it starts first, so that it does
-# not finish last.
-LONGEST = "tests/e2e/test_spark_target.py"
+# The longest modules, longest first: under `make test`'s two workers the Spark module
+# starts first, and under `make test-fast`'s the dbt project's (its unit tests), so
+# that neither finishes last.
+LONGEST = ("tests/e2e/test_spark_target.py", "tests/dbt/test_dbt_project.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The end-to-end modules (marked `slow`) first, the longest of all before them,
-    each module's tests together: `make test` hands whole modules to its workers
+    """The longest modules first, then the end-to-end ones (marked `slow`), each
+    module's tests together: `make test` hands whole modules to its workers
     (`--dist loadfile`) in this order, and the short ones fill in at the end."""
     slow = {_module(item) for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: (_module(item) != LONGEST, _module(item) not in slow))
+
+    def rank(item: pytest.Item) -> int:
+        module = _module(item)
+        if module in LONGEST:
+            return LONGEST.index(module)
+        return len(LONGEST) + (module not in slow)
+
+    items.sort(key=rank)
 
 
 def _module(item: pytest.Item) -> str:
