@@ -13,9 +13,8 @@
     )
 {%- endmacro %}
 
-{% macro deduplicated(feed, table, key, where=none) -%}
-    {#- Each event once: the first delivery of an id wins, re-sends are ignored.
-        `where` limits the rows read (and so deduplicated) first. -#}
+{% macro deduplicated(feed, table, key) -%}
+    {#- Each event once: the first delivery of an id wins, re-sends are ignored. -#}
     select *
     from (
         select
@@ -25,9 +24,6 @@
                 order by _extracted_at, _delivery_id, _row_number
             ) as _occurrence
         from {{ source(feed, table) }}
-        {%- if where %}
-        where {{ where }}
-        {%- endif %}
     ) as numbered
     where _occurrence = 1
 {%- endmacro %}
@@ -98,29 +94,46 @@
     || lpad(cast(extract(month from {{ date_column }}) as {{ dbt.type_string() }}), 2, '0')
 {%- endmacro %}
 
-{% macro data_usage_window() -%}
-    {#- Raw data usage rows a bill run may rate: usage_start in its period or the
-        lookback_cycles periods before it, as constants the engine prunes by. -#}
-    {%- set period_end = "cast('" ~ var('cycle_date') ~ "' as date)" -%}
-    {%- set window_start = shift_date('month', -1 - var('lookback_cycles'), period_end) -%}
-    usage_start >= {{ local_midnight(window_start) }}
-    and usage_start < {{ local_midnight(period_end) }}
+{% macro cycle_months_before(months) -%}
+    {#- The day `months` months before the cycle being built (var cycle_date; cycle
+        days are 1-28, so every month has it), as a date literal: a constant the
+        engine prunes by, and short (Spark's month arithmetic is a long expression). -#}
+    {%- set cycle = modules.datetime.date.fromisoformat(var('cycle_date')) -%}
+    {%- set month = cycle.year * 12 + cycle.month - 1 - months -%}
+    cast('{{ modules.datetime.date(month // 12, month % 12 + 1, cycle.day) }}' as date)
 {%- endmacro %}
 
-{% macro data_usage_records(where=none) -%}
-    {#- Data usage records, each once, with their local usage_date; `where` limits
-        the raw rows read first (data_usage_window(): what a bill run may rate). -#}
-    select
-        record_id,
-        account_id,
-        usage_start,
-        {{ local_date('usage_start') }} as usage_date,
-        usage_end,
-        bytes_down,
-        bytes_up,
-        _delivery_id as delivery_id,
-        _extracted_at as extracted_at
-    from ({{ deduplicated('headend', 'data_usage', 'record_id', where=where) }}) as source
+{% macro usage_window_start() -%}
+    {#- The first day a bill run may rate usage of: the start of the period
+        lookback_cycles before its own, as a date. -#}
+    {{ cycle_months_before(1 + var('lookback_cycles')) }}
+{%- endmacro %}
+
+{% macro data_usage_between(first_day, end_day, column='usage_start') -%}
+    {#- Raw data usage rows whose usage_start (`column`) falls on a local date in
+        [first_day, end_day), two date expressions: a filter on the raw timestamp
+        the engine prunes by. -#}
+    {{ column }} >= {{ local_midnight(first_day) }}
+    and {{ column }} < {{ local_midnight(end_day) }}
+{%- endmacro %}
+
+{% macro data_usage_records() -%}
+    {#- Data usage records, each once, with their local usage_date. -#}
+    select {{ data_usage_columns() }}
+    from ({{ deduplicated('headend', 'data_usage', 'record_id') }}) as source
+{%- endmacro %}
+
+{% macro data_usage_columns() -%}
+    {#- What billing reads of a raw data usage row, with its local usage_date. -#}
+    record_id,
+    account_id,
+    usage_start,
+    {{ local_date('usage_start') }} as usage_date,
+    usage_end,
+    bytes_down,
+    bytes_up,
+    _delivery_id as delivery_id,
+    _extracted_at as extracted_at
 {%- endmacro %}
 
 {% macro bill_cycle_date() -%}

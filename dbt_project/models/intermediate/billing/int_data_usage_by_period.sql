@@ -1,32 +1,36 @@
 {#- Bytes (down + up) per billed account and service period: this period and the
     lookback_cycles before it, which late records may change (they are rated again
-    and the difference billed): the records of int_data_usage_records. -#}
-with bill_cycle as (
-
-    select * from {{ ref('int_bill_cycle') }}
-
-),
-
-records as (
+    and the difference billed). What earlier closes of the same cycle day counted
+    (ledger.data_usage_counted) plus what this run counts (int_data_usage_by_delivery):
+    a closed period's records are not read again. -#}
+with counted as (
 
     select
-        usage.account_id,
-        usage.record_id,
-        usage.bytes_down + usage.bytes_up as total_bytes,
-        {{ usage_period_start('usage.usage_date', 'bill_cycle.bill_cycle_day') }}
-            as usage_period_start,
-        usage.extracted_at
-    from {{ ref('int_data_usage_records') }} as usage
-    inner join {{ ref('int_accounts_billed') }} as billed
-        on usage.account_id = billed.account_id
-    cross join bill_cycle
+        account_id,
+        usage_period_start,
+        total_bytes,
+        records
+    from {{ source('ledger', 'data_usage_counted') }}
+    where
+        cycle_date < {{ bill_cycle_date() }}
+        and extract(day from cycle_date) = extract(day from {{ bill_cycle_date() }})
+        and usage_period_start >= {{ usage_window_start() }}
+    union all
+    select
+        account_id,
+        usage_period_start,
+        total_bytes,
+        records
+    from {{ ref('int_data_usage_by_delivery') }}
 
 )
 
 select
-    account_id,
-    usage_period_start,
-    sum(total_bytes) as total_bytes,
-    count(*) as records
-from records
-group by account_id, usage_period_start
+    counted.account_id,
+    counted.usage_period_start,
+    sum(counted.total_bytes) as total_bytes,
+    sum(counted.records) as records
+from counted
+inner join {{ ref('int_accounts_billed') }} as billed
+    on counted.account_id = billed.account_id
+group by counted.account_id, counted.usage_period_start

@@ -6,6 +6,7 @@
 -- depends_on: {{ ref('ledger_invoice_lines') }}
 -- depends_on: {{ ref('ledger_invoice_line_days') }}
 -- depends_on: {{ ref('ledger_usage_suspense') }}
+-- depends_on: {{ ref('ledger_data_usage_counted') }}
 -- depends_on: {{ ref('ledger_invoice_payments') }}
 -- depends_on: {{ ref('ledger_invoice_accounts') }}
 -- depends_on: {{ ref('ledger_statement_summaries') }}

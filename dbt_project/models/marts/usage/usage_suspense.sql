@@ -1,9 +1,10 @@
 {#- Usage events for accounts billing does not know (yet): held here, counted by
     the gates, and billed by the first bill run after the account appears. Data
-    records are read for the bill run's window (as in int_data_usage_records); those
-    an earlier close held (ledger.usage_suspense) stay here once they are older than
-    the window of their account's first bill, or of this one: no bill run can rate
-    them any more. -#}
+    records are those of the bill run's window: the ones it counts
+    (int_data_usage_records) and those an earlier close held (ledger.usage_suspense),
+    whose closed periods are not read again. Held records stay here once they are
+    older than the window of their account's first bill, or of this one: no bill
+    run can rate them any more. -#}
 with events as (
 
     select
@@ -22,19 +23,33 @@ with events as (
         list_price as amount
     from {{ ref('stg_headend__ppv_purchases') }}
     union all
-    select
+    {# unknown accounts' records picked out first; one a close held that this run
+       counts again (another cycle day's close held it) is listed once #}
+    select distinct
         'data_usage' as entity,
-        record_id as event_id,
-        account_id,
-        usage_date as event_date,
+        data_usage.event_id,
+        data_usage.account_id,
+        data_usage.event_date,
         cast(null as decimal(18, 2)) as amount
-    {# the records of int_data_usage_records, unknown accounts' picked out first #}
     from (
-        {{ data_usage_records(
-            where=data_usage_window() ~ ' and account_id not in (select account_id from '
-            ~ ref('stg_cms__accounts') ~ ')'
-        ) }}
-    ) as unknown_accounts_usage
+        select
+            record_id as event_id,
+            account_id,
+            usage_date as event_date
+        from {{ ref('int_data_usage_records') }}
+        union all
+        select
+            record_id as event_id,
+            account_id,
+            usage_date as event_date
+        from {{ source('ledger', 'usage_suspense') }}
+        where
+            usage_date >= {{ usage_window_start() }}
+            and usage_date < {{ bill_cycle_date() }}
+    ) as data_usage
+    where data_usage.account_id not in (
+        select cms_accounts.account_id from {{ ref('stg_cms__accounts') }} as cms_accounts
+    )
 
 ),
 
