@@ -88,10 +88,16 @@ docs: parse
 # The bill run at scale, stage by stage, against a bare DuckDB floor: SCALE=small
 # (10,000 accounts, about 1M usage events; under 5 minutes), medium (100,000) or full
 # (1,000,000 accounts, about 100M events). The data set is generated once into .bench/data;
-# docs/benchmarks.md has the figures and the plot.
+# docs/benchmarks.md has the figures and the plot. CYCLES=12 plays twelve monthly
+# cycles at the scale instead, each bill run timed (the 12th against the 1st).
 SCALE ?= full
+CYCLES ?= 1
 bench: parse
+ifeq ($(CYCLES),1)
 	$(BIN)/cablebill bench --scale $(SCALE) --root .bench --plot .bench/benchmarks.png
+else
+	$(BIN)/cablebill bench --scale $(SCALE) --root .bench --cycles $(CYCLES)
+endif
 
 # Statements per second per core (HTML, PDF) and a whole cycle, on 10,000 generated
 # accounts billed once into .bench/statements (docs/statements.md has the figures).

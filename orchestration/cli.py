@@ -128,13 +128,19 @@ def _parser() -> argparse.ArgumentParser:
         "(docs/benchmarks.md)",
     )
     scale.add_argument(
-        "--scale", choices=("small", "medium", "full", "full-accounts"), default="full"
+        "--scale", choices=("tiny", "small", "medium", "full", "full-accounts"), default="full"
     )
     scale.add_argument(
         "--root", type=Path, default=Path(".bench"), help="generated data is kept here"
     )
     scale.add_argument(
         "--plot", type=Path, help="then draw every scale measured so far into this PNG"
+    )
+    scale.add_argument(
+        "--cycles",
+        type=int,
+        default=1,
+        help="above 1: play that many monthly cycles instead, each bill run timed",
     )
 
     bench_console = sub.add_parser(
@@ -340,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration.console import commands
 
         return commands.run(args)
+    if args.command == "bench" and args.cycles > 1:
+        from orchestration.benchmarks.cycles import bench_cycles, table
+
+        print(table(bench_cycles(args.root, args.scale, args.cycles)))
+        return 0
     if args.command == "bench":
         from orchestration.benchmarks.bill_run import bench_bill_run, table
         from orchestration.benchmarks.plot import plot

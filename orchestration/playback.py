@@ -95,9 +95,8 @@ def play(feeds: Path, home: Path, seed: int, zone: ZoneInfo, run_flags=()) -> in
             return code
         if not answered(cycle, feeds, inbox):
             simulate_payments(home / "exports" / day, feeds, cycle, seed, snapshots=inbox)
-        invoices = _rows(home / "exports" / day / "invoices.csv")
-        due = Counter(date.fromisoformat(r["due_date"]) for r in invoices).most_common(1)
-        collect_day = (due[0][0] if due else cycle) + timedelta(days=1)
+        invoices = invoices_of(home, cycle)
+        collect_day = collections_day(invoices, cycle)
         release(feeds, inbox, datetime.combine(collect_day, RUN_AT, zone))
         collected = collect_day.isoformat()
         code = main(["collect", "--inbox", str(inbox), "--as-of", collected, "--home", str(home)])
@@ -111,12 +110,22 @@ def play(feeds: Path, home: Path, seed: int, zone: ZoneInfo, run_flags=()) -> in
     return 0
 
 
+def collections_day(invoices: list[dict], cycle: date) -> date:
+    """The day after the due date most of a cycle's `invoices` (its export's rows)
+    share: when the collections of its bills first find late payers."""
+    due = Counter(date.fromisoformat(r["due_date"]) for r in invoices).most_common(1)
+    return (due[0][0] if due else cycle) + timedelta(days=1)
+
+
+def invoices_of(home: Path, cycle: date) -> list[dict]:
+    """The rows of a billed cycle's invoices export."""
+    return _rows(home / "exports" / cycle.isoformat() / "invoices.csv")
+
+
 def months(home: Path, cycles: list[date]) -> list[Month]:
     """Each fiscal month up to the last cycle's, from that cycle's AR roll-forward
     (every account's, the `*` rows), with the invoices of the cycle billed in it."""
-    invoices = {
-        f"{c:%Y-%m}": len(_rows(home / "exports" / c.isoformat() / "invoices.csv")) for c in cycles
-    }
+    invoices = {f"{c:%Y-%m}": len(invoices_of(home, c)) for c in cycles}
     rollforward = home / "exports" / cycles[-1].isoformat() / "reports" / "ar_rollforward.csv"
     return [
         Month(

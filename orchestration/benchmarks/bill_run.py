@@ -43,6 +43,8 @@ from orchestration.settings import (
 )
 
 CYCLE = date(2026, 11, 1)
+# 100 accounts are too few for the quarantine share to be judged: listed instead
+TINY_SETTINGS = {"quarantine_min_rows": 1000}
 # What this process sets for its own home: a user's run starts without them.
 HOME_VARIABLES = ("DAGSTER_HOME", "CABLEBILL_HOME", "CABLEBILL_INBOX", "CABLEBILL_WAREHOUSE")
 SEED = 42
@@ -147,10 +149,11 @@ def _floor(home: Path, sampler: Sampler) -> tuple[Window, int]:
     return window, accounts
 
 
-def _bill_run(inbox: Path, home: Path, settings: dict | None = None):
+def run_cycle(inbox: Path, home: Path, cycle: date = CYCLE, settings: dict | None = None):
+    """Bill `cycle` in this process, statements left out; raises if the run failed."""
     from orchestration.bill_run import run_bill_cycle
 
-    result = run_bill_cycle(inbox, CYCLE, home, settings=settings, statements=False)
+    result = run_bill_cycle(inbox, cycle, home, settings=settings, statements=False)
     if not result.success:
         raise RuntimeError(f"bill run failed: {'; '.join(result.errors)} (log {result.log_path})")
     return result
@@ -202,10 +205,9 @@ def _overhead(root: Path, sampler: Sampler) -> dict[str, float]:
     shutil.rmtree(tiny_home, ignore_errors=True)
     inbox = dataset(root, *SCALES["tiny"])
     start = time.time()
-    # 100 accounts are too few for the quarantine share to be judged: listed instead
     command = [str(Path(sys.executable).parent / "cablebill"), "run", "--no-pdf"]
     command += ["--inbox", str(inbox), "--cycle", CYCLE.isoformat(), "--home", str(tiny_home)]
-    command += ["--set", "quarantine_min_rows=1000"]
+    command += [f"--set={name}={value}" for name, value in TINY_SETTINGS.items()]
     cold = {k: v for k, v in os.environ.items() if k not in HOME_VARIABLES}
     subprocess.run(command, check=True, env=cold, capture_output=True)
     run = sampler.window(start, time.time())
@@ -259,7 +261,7 @@ def bench_bill_run(root: Path, scale: str) -> dict:
         with duckdb.connect(str(warehouse_path(home)), read_only=True) as con:
             events = _events(con)
         start = time.time()
-        result = _bill_run(inbox, home)
+        result = run_cycle(inbox, home)
         bill_run = sampler.window(start, time.time())
         steps = _step_windows(result.run_id)
         floor, floor_accounts = _floor(home, sampler)
@@ -295,10 +297,15 @@ def bench_bill_run(root: Path, scale: str) -> dict:
             "python": platform.python_version(),
             "duckdb": duckdb.__version__,
         },
-        "measured_on": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    out = root / "results" / f"{scale}.json"
-    out.parent.mkdir(exist_ok=True)
+    return save(root, scale, results)
+
+
+def save(root: Path, name: str, results: dict) -> dict:
+    """`results`, dated, written to `<root>/results/<name>.json`."""
+    results["measured_on"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    out = root / "results" / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return results
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from connectors.synthetic.delivery_writer import DeliveryWriter
-from orchestration.playback import answered, cycles_in, release
+from orchestration.playback import answered, collections_day, cycles_in, release
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -52,3 +52,12 @@ def test_played_again_the_months_already_handed_over_count_and_bills_are_answere
     release(feeds, inbox, datetime(2026, 10, 25, tzinfo=SEOUL))
     assert answered(date(2026, 10, 1), feeds, inbox)
     assert not answered(date(2026, 11, 1), feeds, inbox)
+
+
+def test_the_collections_run_the_day_after_the_due_date_most_bills_share():
+    """Two bills due on Nov 23 and one on Nov 24: the collections run on Nov 24, the
+    first day the late payers of most bills are late; a cycle without bills collects
+    the day after it."""
+    invoices = [{"due_date": d} for d in ("2026-11-23", "2026-11-24", "2026-11-23")]
+    assert collections_day(invoices, date(2026, 11, 1)) == date(2026, 11, 24)
+    assert collections_day([], date(2026, 11, 1)) == date(2026, 11, 2)
