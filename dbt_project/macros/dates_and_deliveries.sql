@@ -98,7 +98,7 @@
     {#- The day `months` months before the cycle being built (var cycle_date; cycle
         days are 1-28, so every month has it), as a date literal: a constant the
         engine prunes by, and short (Spark's month arithmetic is a long expression). -#}
-    {%- set cycle = modules.datetime.date.fromisoformat(var('cycle_date')) -%}
+    {%- set cycle = bill_cycle() -%}
     {%- set month = cycle.year * 12 + cycle.month - 1 - months -%}
     cast('{{ modules.datetime.date(month // 12, month % 12 + 1, cycle.day) }}' as date)
 {%- endmacro %}
@@ -134,6 +134,12 @@
     bytes_up,
     _delivery_id as delivery_id,
     _extracted_at as extracted_at
+{%- endmacro %}
+
+{% macro bill_cycle() -%}
+    {#- The cycle being built (var cycle_date, a date or its ISO text), as a Python
+        date, for what is computed when the model compiles. -#}
+    {{ return(modules.datetime.date.fromisoformat(var('cycle_date') | string)) }}
 {%- endmacro %}
 
 {% macro bill_cycle_date() -%}

@@ -1,7 +1,7 @@
 {#- What this bill run counts of data usage, as its close records it
     (ledger.data_usage_counted): bytes (down + up) and records per delivery, account
     and service period, of every account, known to billing or not. -#}
-{%- set cycle_day = var('cycle_date')[8:10] | int %}
+{%- set cycle_day = bill_cycle().day %}
 
 select
     delivery_id,

@@ -15,7 +15,7 @@
     Usage older than the lookback is never read. A view: writing every record again
     would cost more than the one aggregation that reads it. -#}
 {{ config(materialized='view') }}
-{%- set cycle_day = var('cycle_date')[8:10] | int %}
+{%- set cycle_day = bill_cycle().day %}
 {%- set period_start = cycle_months_before(1) %}
 {%- set closed_periods = data_usage_between(usage_window_start(), period_start) %}
 
