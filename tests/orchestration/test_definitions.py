@@ -45,12 +45,14 @@ def test_dbt_tests_are_asset_checks_and_lineage_reaches_the_exports():
     assert "unique_invoices_invoice_no" in checks
     closed = AssetKey(["ledger", "close"])
     # what the close models read, from the manifest: the drafts and the deliveries,
-    # and the currencies (the ledger gate's rows, built with the close)
-    deliveries, currencies = (
+    # the currencies (the ledger gate's rows, built with the close) and the data
+    # usage it records as counted (through an internal rating step)
+    deliveries, currencies, data_usage = (
         AssetKey(["ingest", "deliveries"]),
         AssetKey(["settings", "currencies"]),
+        AssetKey(["raw", "data_usage"]),
     )
-    assert graph.get(closed).parent_keys == {deliveries, currencies} | {
+    assert graph.get(closed).parent_keys == {deliveries, currencies, data_usage} | {
         AssetKey(["marts", name])
         for name in (
             "invoices",
