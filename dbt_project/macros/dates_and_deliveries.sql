@@ -109,6 +109,17 @@
     {{ cycle_months_before(1 + var('lookback_cycles')) }}
 {%- endmacro %}
 
+{% macro data_usage_counted_before() -%}
+    {#- What earlier closes of the cycle's day counted of the window's periods
+        (ledger.data_usage_counted): what a bill run adds its own counts to. -#}
+    select *
+    from {{ source('ledger', 'data_usage_counted') }}
+    where
+        cycle_date < {{ bill_cycle_date() }}
+        and extract(day from cycle_date) = {{ bill_cycle().day }}
+        and usage_period_start >= {{ usage_window_start() }}
+{%- endmacro %}
+
 {% macro data_usage_between(first_day, end_day, column='usage_start') -%}
     {#- Raw data usage rows whose usage_start (`column`) falls on a local date in
         [first_day, end_day), two date expressions: a filter on the raw timestamp

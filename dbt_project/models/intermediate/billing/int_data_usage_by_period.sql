@@ -6,15 +6,11 @@
 with counted as (
 
     select
-        account_id,
-        usage_period_start,
-        total_bytes,
-        records
-    from {{ source('ledger', 'data_usage_counted') }}
-    where
-        cycle_date < {{ bill_cycle_date() }}
-        and extract(day from cycle_date) = extract(day from {{ bill_cycle_date() }})
-        and usage_period_start >= {{ usage_window_start() }}
+        before.account_id,
+        before.usage_period_start,
+        before.total_bytes,
+        before.records
+    from ({{ data_usage_counted_before() }}) as before
     union all
     select
         account_id,

@@ -15,21 +15,18 @@
     Usage older than the lookback is never read. A view: writing every record again
     would cost more than the one aggregation that reads it. -#}
 {{ config(materialized='view') }}
-{%- set cycle_day = bill_cycle().day %}
 {%- set period_start = cycle_months_before(1) %}
-{%- set closed_periods = data_usage_between(usage_window_start(), period_start) %}
+{%- set closed_periods = data_usage_between(
+    usage_window_start(), period_start, 'raw.usage_start'
+) %}
 
 with counted as (
 
     select distinct
-        delivery_id,
-        usage_period_start,
-        {{ shift_date('month', 1, 'usage_period_start') }} as usage_period_end
-    from {{ source('ledger', 'data_usage_counted') }}
-    where
-        cycle_date < {{ bill_cycle_date() }}
-        and extract(day from cycle_date) = {{ cycle_day }}
-        and usage_period_start >= {{ usage_window_start() }}
+        before.delivery_id,
+        before.usage_period_start,
+        {{ shift_date('month', 1, 'before.usage_period_start') }} as usage_period_end
+    from ({{ data_usage_counted_before() }}) as before
 
 ),
 
@@ -61,11 +58,13 @@ period_rows as (
 
 late_rows as (
 
-    select *
-    from {{ source('headend', 'data_usage') }}
+    select raw.*
+    from {{ source('headend', 'data_usage') }} as raw
     where
         {{ closed_periods }}
-        and _delivery_id in (select uncounted_deliveries.delivery_id from uncounted_deliveries)
+        and raw._delivery_id in (
+            select uncounted_deliveries.delivery_id from uncounted_deliveries
+        )
 
 ),
 
@@ -83,7 +82,7 @@ skipped_rows as (
                 'counted.usage_period_start', 'counted.usage_period_end', 'raw.usage_start'
             ) }}
     where
-        {{ data_usage_between(usage_window_start(), period_start, 'raw.usage_start') }}
+        {{ closed_periods }}
         and raw._delivery_id not in (
             select uncounted_deliveries.delivery_id from uncounted_deliveries
         )
@@ -134,7 +133,7 @@ copies as (
             ) }}
     where
         first_copies.usage_start < {{ local_midnight(period_start) }}
-        and {{ data_usage_between(usage_window_start(), period_start, 'raw.usage_start') }}
+        and {{ closed_periods }}
 
 )
 
