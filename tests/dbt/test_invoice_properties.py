@@ -13,9 +13,6 @@ loaded by the connectors and billed by dbt; then, on the marts:
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,13 +22,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from connectors.ingest import ingest_inbox
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration import dbt_runner
 from tests.deliveries import OPERATOR_TIMEZONE, account, subscription, write_delivery
 from tests.golden.make_feeds import products, promotions
 
 pytestmark = pytest.mark.slow
 
 PERIOD_START, PERIOD_END = date(2026, 10, 1), date(2026, 11, 1)
+CYCLE_VARS = '{"cycle_date": "2026-11-01"}'
 MONTHLY = ("BASE", "BASE2", "NET", "PREM", "LIC", "ZERO")
 PROMOS = ("TRIAL", "HALF", "QUARTER", "AMT", "WAIVE")
 
@@ -160,27 +158,13 @@ def _bill(snapshot: dict, root: Path) -> duckdb.DuckDBPyConnection:
     report = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     assert [d.status for d in report.deliveries] == ["loaded", "loaded"]
     assert report.rows_quarantined == 0
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--exclude-resource-type",
-            "unit_test",
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--vars",
-            '{"cycle_date": "2026-11-01"}',
-            "--target-path",
-            str(root / "target"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "CABLEBILL_WAREHOUSE": str(home / "warehouse.duckdb")},
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-    return duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    warehouse = str(home / "warehouse.duckdb")
+    with dbt_runner.environment({dbt_runner.WAREHOUSE_ENV: warehouse}):
+        built = dbt_runner.invoke(
+            ["build", "--exclude-resource-type", "unit_test", "--vars", CYCLE_VARS]
+        )
+    assert built.success, built.reason
+    return duckdb.connect(warehouse, read_only=True)
 
 
 def _none(con, sql: str) -> None:
@@ -188,7 +172,8 @@ def _none(con, sql: str) -> None:
     assert rows == [], rows[:5]
 
 
-# Each example is a whole bill run (about 15 s), so few examples, derandomized for a
+# Each example is a whole bill run (dbt's build of the project on the parse this
+# process made once; about 20 s), so few examples, derandomized for a
 # stable CI, and no shrinking (it would rerun dbt for minutes): a failure prints
 # the whole portfolio that broke an invariant.
 @settings(

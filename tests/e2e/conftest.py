@@ -60,6 +60,16 @@ def three_cycle_run(tmp_path_factory, worker_id) -> three_cycles.Played:
     return built_once(tmp_path_factory, worker_id, "three_cycles", three_cycles.play)
 
 
+@pytest.fixture
+def first_cycle(three_cycle_run, tmp_path) -> tuple[Path, Path]:
+    """A copy of the inbox and home of the three-cycle scenario's first bill run
+    (test_bill_run's deliveries, November closed), for a test to write in."""
+    inbox, home = tmp_path / "inbox", tmp_path / "home"
+    for source, copy in zip(three_cycle_run.first, (inbox, home), strict=True):
+        shutil.copytree(source, copy)
+    return inbox, home
+
+
 def _play_months(root: Path) -> tuple[Path, Path, str]:
     feeds, home = root / "feeds", root / "home"
     generated = cablebill(

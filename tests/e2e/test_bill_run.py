@@ -510,8 +510,8 @@ with home_lock(Path(sys.argv[1]), "Dagster run 1a2b3c4d of bill_run"):
 
 
 def test_a_home_another_process_writes_is_refused_naming_the_holder(inbox, home):
-    """One writer per home: the second is refused at once, told who holds it, and its
-    own log names its run (a log per run, none overwritten)."""
+    """One writer per home: the second is refused at once, told who holds it, and
+    writes nothing."""
     _inbox(inbox)
     with subprocess.Popen(
         [sys.executable, "-c", HOLD_THE_HOME, str(home)], stdout=subprocess.PIPE, text=True
@@ -524,6 +524,10 @@ def test_a_home_another_process_writes_is_refused_naming_the_holder(inbox, home)
     assert "try again when it has finished" in refused.stderr
     assert not (home / "warehouse.duckdb").exists()
 
-    for _ in range(2):
-        assert _run(inbox, home, "--preview", "--no-pdf").returncode == 0
-    assert len(list((home / "logs").glob("bill-run-2026-11-01-*.log"))) == 2
+
+def test_each_run_of_a_cycle_keeps_its_own_log(billed):
+    """The preview and the run of the same cycle: two logs, neither overwritten; only
+    the run's builds the journal."""
+    logs = [p.read_text() for p in (billed.home / "logs").glob("bill-run-2026-11-01-*.log")]
+    assert len(logs) == 2
+    assert sorted("accounting.journal_entries" in log for log in logs) == [False, True]

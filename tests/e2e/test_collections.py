@@ -131,7 +131,9 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
         "2026-11-20",
         card_settlements=[_card("T-BACK", "BACK", 14520, "2026-11-20")],
     )
-    run = cablebill("run", "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home))
+    run = cablebill(
+        "run", "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home), "--no-pdf"
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     invoices = {r["account_id"]: r for r in read_csv(home / "exports/2026-11-01/invoices.csv")}
     assert {r["amount_due"] for r in invoices.values()} == {"14520.00", "0.00"}
@@ -229,9 +231,8 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     assert sent["payment_retries"] == []
     assert sent["usage_alerts"] == []  # November is still open, and alerted once
 
-    # D+15: second notices to those still owing more than the minimum
-    sent = _collect(inbox, home, "2026-12-07")
-    assert sent["dunning_actions"] == []
+    # D+15: second notices to those still owing more than the minimum (the days in
+    # between send nothing: dbt unit test each_stage_reached_is_one_action_dated_...)
     sent = _collect(inbox, home, "2026-12-08")
     assert _stages(sent) == {(a, "second_notice") for a in ("PART", "NEVER", "LATE", "BACK")}
     part = next(r for r in sent["dunning_actions"] if r["account_id"] == "PART")
@@ -250,8 +251,6 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     # the notice names the day the suspend stage comes (it does, below: Dec 30)
     html = (home / "collections/2026-12-23/notices/NEVER-suspension_notice.html").read_text()
     assert "2026년 12월 30일까지 납부하지 않으시면 서비스가 정지됩니다." in html
-    sent = _collect(inbox, home, "2026-12-29")
-    assert sent["headend_commands"] == []
     sent = _collect(inbox, home, "2026-12-30")
     assert _stages(sent) == {(a, "suspend") for a in ("NEVER", "LATE", "BACK")}
     assert _commands(sent) == {(a, "*", "SUSPEND", "2026-12-30") for a in ("NEVER", "LATE", "BACK")}
@@ -263,11 +262,7 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     _payments(inbox, "2027-01-05", card_settlements=[_card("T-LATE", "LATE", 14520, "2027-01-05")])
     sent = _collect(inbox, home, "2027-01-06")
     assert _commands(sent) == {("LATE", "*", "RECONNECT", "2027-01-06")}
-    sent = _collect(inbox, home, "2027-01-07")
-    assert sent["headend_commands"] == []
 
-    sent = _collect(inbox, home, "2027-02-20")
-    assert sent["dunning_actions"] == [] and sent["write_offs"] == []
     sent = _collect(inbox, home, "2027-02-21")
     assert _stages(sent) == {("NEVER", "terminate"), ("BACK", "terminate")}
     assert ("NEVER", "*", "DEACTIVATE", "2027-02-21") in _commands(sent)
@@ -297,7 +292,9 @@ def test_accounts_walk_through_dunning_retries_and_reconnection(inbox, home):
     _cms(inbox, "20270301-0001", "2027-03-01T01:00:00+09:00")
     usage_extract(inbox, "20270301-0001", "2027-03-01T02:00:00+09:00")
     quiet_extracts(inbox, "20270301-0001", "2027-03-01T02:00:00+09:00")
-    run = cablebill("run", "--inbox", str(inbox), "--cycle", "2027-03-01", "--home", str(home))
+    run = cablebill(
+        "run", "--inbox", str(inbox), "--cycle", "2027-03-01", "--home", str(home), "--no-pdf"
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     journal = read_csv(home / "exports/2027-03-01/journal_entries.csv")
     for written_off in ("BACK", "NEVER"):

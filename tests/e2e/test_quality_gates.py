@@ -8,14 +8,14 @@ the run passes once the data is put right.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import contextlib
+import io
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from orchestration import dbt_runner
 from tests.deliveries import quiet_extracts, usage_extract, write_delivery
 from tests.e2e import cablebill
 from tests.e2e.test_bill_run import _inbox, cms_snapshot
@@ -23,9 +23,13 @@ from tests.e2e.three_cycles import cms_delivery
 
 pytestmark = pytest.mark.slow
 
+CYCLE_VARS = '{"cycle_date": "2026-11-01"}'
+
 
 def _run(inbox: Path, home: Path, cycle: str = "2026-11-01", *flags: str):
-    return cablebill("run", "--inbox", str(inbox), "--cycle", cycle, "--home", str(home), *flags)
+    return cablebill(
+        "run", "--inbox", str(inbox), "--cycle", cycle, "--home", str(home), "--no-pdf", *flags
+    )
 
 
 def _closed_invoices(home: Path) -> int:
@@ -206,9 +210,8 @@ def test_a_doubled_usage_file_blocks_billing_until_it_is_reviewed(inbox, home):
         ]
 
 
-def test_an_invoice_edited_in_the_ledger_stops_the_journal_and_exports(inbox, home):
-    _inbox(inbox)
-    assert _run(inbox, home).returncode == 0
+def test_an_invoice_edited_in_the_ledger_stops_the_journal_and_exports(first_cycle):
+    inbox, home = first_cycle
     exports = home / "exports" / "2026-11-01"
     before = {p.name: p.read_bytes() for p in exports.iterdir() if p.is_file()}
 
@@ -252,34 +255,26 @@ def test_a_refused_delivery_dismissed_by_ops_with_a_reason_no_longer_blocks(inbo
     assert _closed_invoices(home) == 2
 
 
-def test_an_unbalanced_journal_fails_its_gate_in_front_of_the_exports(inbox, home, tmp_path):
+def test_an_unbalanced_journal_fails_its_gate_in_front_of_the_exports(first_cycle):
     """The journal is built from the closed ledger after every close; its dbt test
     `journals_balance` is a blocking check of `accounting/journal_entries`, upstream of
     the exports (tests/orchestration/test_definitions.py)."""
-    _inbox(inbox)
-    assert _run(inbox, home).returncode == 0
+    _, home = first_cycle
     with duckdb.connect(str(home / "warehouse.duckdb")) as con:
         con.execute(
             "update accounting.journal_entries set credit = credit + 1 "
             "where journal_id = 'INV:INV-2026-00000001' and line_no = 2"
         )
-    dbt = Path(sys.executable).parent / "dbt"
-    project = Path(__file__).resolve().parents[2] / "dbt_project"
-    checked = subprocess.run(
-        [
-            str(dbt), "test", "--select", "test_name:journals_balance",
-            "--profiles-dir", str(project), "--target-path", str(tmp_path / "target"),
-            "--vars", "{cycle_date: '2026-11-01'}",
-        ],
-        cwd=project,
-        env={**os.environ, "CABLEBILL_WAREHOUSE": str(home / "warehouse.duckdb")},
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    assert checked.returncode == 1, checked.stdout
-    assert "Failure in test journals_balance_journal_entries_" in checked.stdout
-    assert "Got 1 result" in checked.stdout
+    printed = io.StringIO()
+    warehouse = {dbt_runner.WAREHOUSE_ENV: str(home / "warehouse.duckdb")}
+    with dbt_runner.environment(warehouse), contextlib.redirect_stdout(printed):
+        checked = dbt_runner.invoke(
+            ["test", "--select", "test_name:journals_balance", "--vars", CYCLE_VARS]
+        )
+    assert not checked.success
+    assert len(checked.failed) == 1
+    assert checked.failed[0].startswith("journals_balance_journal_entries_")
+    assert "Got 1 result" in printed.getvalue()
 
 
 def test_a_blocked_run_shows_its_times_in_the_operator_time_zone(inbox, home):

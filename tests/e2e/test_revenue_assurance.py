@@ -63,7 +63,9 @@ def test_planted_mismatches_are_found_and_clean_data_reports_none(inbox, home):
         str(inbox),
     )
     assert made.returncode == 0, made.stderr
-    run = cablebill("run", "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home))
+    run = cablebill(
+        "run", "--inbox", str(inbox), "--cycle", "2026-11-01", "--home", str(home), "--no-pdf"
+    )
     assert run.returncode == 0, run.stdout + run.stderr
 
     held = _held(inbox, "2026-11-01")
