@@ -103,3 +103,25 @@ where
         null
     {%- endfor -%}
 {%- endmacro %}
+
+{#- A filter on `column` to the closed cycles whose rows `recorded` (the incremental
+    model being built) does not hold yet, each a date literal the engine prunes the
+    ledger's tables by; nothing when the model is built whole (its first build, a
+    unit test). Each close's rows are appended once, so closed periods are neither
+    read again nor changed. -#}
+{% macro closes_not_recorded(column, recorded) %}
+    {%- if execute and is_incremental() %}
+    {%- set due -%}
+        select cycle_date from {{ source('ledger', 'closed_cycles') }}
+        except
+        select cycle_date from {{ recorded }}
+    {%- endset %}
+    {%- set cycles = run_query(due).columns[0].values() | map('string') | sort %}
+    where
+        {%- if cycles %} {{ column }} in (
+            {%- for cycle in cycles %}cast('{{ cycle }}' as date){{ ", " if not loop.last }}{% endfor -%}
+        )
+        {%- else %} 1 = 0
+        {%- endif %}
+    {%- endif %}
+{% endmacro %}

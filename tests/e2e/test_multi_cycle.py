@@ -45,6 +45,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration import dbt_runner
 from tests.e2e import cablebill, read_csv
 from tests.e2e.three_cycles import CYCLES, digest, run
 
@@ -309,3 +310,33 @@ def test_a_closed_cycle_replays_to_its_invoices_line_for_line(three_cycle_run, t
     assert "'INV-2026-00000001', 1," in closed and "'INV-2026-00000001', 1," in rebuilt
     never = cablebill("replay", "--home", str(home), "--cycle", "2027-06-01")
     assert never.returncode == 2 and "is not closed" in never.stderr
+
+
+def test_a_close_s_journal_is_written_once_and_a_missing_one_is_caught_up(first_cycle):
+    """November closed: its journal stands as written (a later build recomputes
+    nothing of it), and a journal a stopped run never wrote is appended by the next
+    build, as the uninterrupted run wrote it."""
+    _, home = first_cycle
+    warehouse = str(home / "warehouse.duckdb")
+
+    def journal(sql: str = "select * from accounting.journal_entries order by 1, 2"):
+        with duckdb.connect(warehouse) as con:
+            return con.execute(sql).fetchall()
+
+    def build() -> None:
+        with dbt_runner.environment({dbt_runner.WAREHOUSE_ENV: warehouse}):
+            built = dbt_runner.invoke(
+                ["run", "--select", "journal_entries", "--vars", '{"cycle_date": "2026-11-01"}']
+            )
+        assert built.success, built.reason
+
+    written = journal()
+    assert written
+    journal("update accounting.journal_entries set memo = 'as the ERP got it'")
+    build()
+    assert journal("select distinct memo from accounting.journal_entries") == [
+        ("as the ERP got it",)
+    ]
+    journal("delete from accounting.journal_entries")
+    build()
+    assert journal() == written

@@ -1,3 +1,6 @@
+{#- A view of the journal: the export reads one cycle's rows of it. -#}
+{{ config(materialized='view') }}
+
 {#- The journal in Oracle E-Business Suite / Fusion GL_INTERFACE layout (export
     `gl_interface`): one row per journal line, status NEW, actual balances, the
     company segment and the natural account in SEGMENT1-2, amounts entered and, in

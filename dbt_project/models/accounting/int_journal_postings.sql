@@ -1,3 +1,7 @@
+{#- A view: journal_entries reads one close's postings of it, and the filter on
+    cycle_date reaches the ledger's tables. -#}
+{{ config(materialized='view') }}
+
 {#- Every accounting event of the closed ledger as signed postings (debit > 0,
     credit < 0) to an accounting role, or to a product's own revenue account. Each
     event is one journal (journal_id) that sums to zero; cycle_date is the bill run

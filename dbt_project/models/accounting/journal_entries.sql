@@ -1,13 +1,25 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        full_refresh=false,
+    )
+}}
+
 {#- Double-entry journal lines of every closed event (export `journal_entries`):
     GL accounts from the product's revenue account or the GL mapping version in
     effect on the posting date; ids deterministic so that an ERP rejects a journal
     imported twice. An event posts on its own date (event_date) unless an earlier
     bill run closed that fiscal period: a bill run hands the ERP every period
     before its own issue month, so a later close posts an event dated before the
-    month of the latest earlier close on that month's first day. -#}
+    month of the latest earlier close on that month's first day. Each close's
+    journal is appended once, after it: what the ERP was handed for a closed period
+    stays as it was, and a bill run reads only its own close's postings. -#}
 with postings as (
 
     select * from {{ ref('int_journal_postings') }}
+    {{ closes_not_recorded('cycle_date', this) }}
 
 ),
 
