@@ -125,3 +125,13 @@ where
         {%- endif %}
     {%- endif %}
 {% endmacro %}
+
+{#- The rows of the ledger's table `table` that cycles before the one being built
+    recorded: building a cycle again, even one already closed, sees the same history
+    and so produces the same drafts. The cycle is a literal, which the engine prunes
+    the ledger's table by. -#}
+{% macro recorded_before_cycle(table) %}
+select *
+from {{ source('ledger', table) }}
+where cycle_date < {{ bill_cycle_date() }}
+{% endmacro %}

@@ -82,12 +82,6 @@
     cast({{ dbt.dateadd(datepart, amount, date_expression) }} as date)
 {%- endmacro %}
 
-{% macro lookback_start(cycle_date) -%}
-    {#- The first closed cycle a bill run still corrects: lookback_cycles cycles before
-        `cycle_date`, as a date. -#}
-    {{ shift_date('month', '-' ~ var('lookback_cycles'), cycle_date) }}
-{%- endmacro %}
-
 {% macro fiscal_period(date_column) -%}
     {#- The fiscal period (YYYY-MM, calendar months) a date posts to. -#}
     cast(extract(year from {{ date_column }}) as {{ dbt.type_string() }}) || '-'

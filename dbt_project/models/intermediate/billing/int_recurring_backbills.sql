@@ -8,13 +8,7 @@
     once. Suspended days bill nothing (equipment aside); the promotions of that
     period are not applied again. Each run bills only the days that earlier
     back-bills of the same period and subscription or device left. -#}
-with bill_cycle as (
-
-    select * from {{ ref('int_bill_cycle') }}
-
-),
-
-periods as (
+with periods as (
 
     select
         invoices.invoice_no,
@@ -22,10 +16,7 @@ periods as (
         invoices.period_start,
         invoices.period_end
     from {{ ref('int_ledger_invoices_before_cycle') }} as invoices
-    cross join bill_cycle
-    where
-        invoices.cycle_date
-        >= {{ lookback_start('bill_cycle.cycle_date') }}
+    where invoices.cycle_date >= {{ cycle_months_before(var('lookback_cycles')) }}
 
 ),
 

@@ -14,20 +14,11 @@
     else the days suspended then and now. A rental line's source_ref is its
     device's serial, a subscription line's the subscription's id: each is matched
     within its account. -#}
-with bill_cycle as (
-
-    select * from {{ ref('int_bill_cycle') }}
-
-),
-
-closed_lines as (
+with closed_lines as (
 
     select lines.*
     from {{ ref('int_ledger_invoice_lines_before_cycle') }} as lines
-    cross join bill_cycle
-    where
-        lines.cycle_date
-        >= {{ lookback_start('bill_cycle.cycle_date') }}
+    where lines.cycle_date >= {{ cycle_months_before(var('lookback_cycles')) }}
 
 ),
 
