@@ -3,8 +3,6 @@ column that leaves the warehouse is in the data dictionary."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -16,8 +14,8 @@ import duckdb
 import pytest
 
 from connectors.warehouse import connect
-from orchestration import dbt_runner
 from orchestration.settings import DBT_PROJECT_DIR
+from tests.dbt_in_process import dbt
 
 # The schemas people and other systems read: the data dictionary covers every column.
 READ = (
@@ -108,14 +106,11 @@ def test_the_close_refuses_drafts_built_before_a_write_off_they_should_show(buil
             "insert into ledger.write_offs values "
             "('A7', date '2026-11-01', date '2026-10-28', 'INV-2026-00000003', 5000, 'KRW')"
         )
-    printed = io.StringIO()
-    warehouse_env = {dbt_runner.WAREHOUSE_ENV: str(copy)}
-    with dbt_runner.environment(warehouse_env), contextlib.redirect_stdout(printed):
-        close = dbt_runner.invoke(["build", "--select", "tag:close"])
+    close, printed = dbt(copy, "build", "--select", "tag:close")
     assert not close.success
     assert (
         "cycle 2026-11-01: 1 write-off(s) were recorded after the drafts were built "
         "(A7 (2026-10-28)); run the bill run again to include them"
-    ) in printed.getvalue()
+    ) in printed
     with duckdb.connect(str(copy), read_only=True) as con:
         assert con.execute("select count(*) from ledger.invoice_numbers").fetchone() == (0,)

@@ -22,14 +22,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from connectors.ingest import ingest_inbox
-from orchestration import dbt_runner
+from tests.dbt_in_process import dbt
 from tests.deliveries import OPERATOR_TIMEZONE, account, subscription, write_delivery
 from tests.golden.make_feeds import products, promotions
 
 pytestmark = pytest.mark.slow
 
 PERIOD_START, PERIOD_END = date(2026, 10, 1), date(2026, 11, 1)
-CYCLE_VARS = '{"cycle_date": "2026-11-01"}'
 MONTHLY = ("BASE", "BASE2", "NET", "PREM", "LIC", "ZERO")
 PROMOS = ("TRIAL", "HALF", "QUARTER", "AMT", "WAIVE")
 
@@ -158,13 +157,9 @@ def _bill(snapshot: dict, root: Path) -> duckdb.DuckDBPyConnection:
     report = ingest_inbox(inbox, home / "warehouse.duckdb", home, OPERATOR_TIMEZONE)
     assert [d.status for d in report.deliveries] == ["loaded", "loaded"]
     assert report.rows_quarantined == 0
-    warehouse = str(home / "warehouse.duckdb")
-    with dbt_runner.environment({dbt_runner.WAREHOUSE_ENV: warehouse}):
-        built = dbt_runner.invoke(
-            ["build", "--exclude-resource-type", "unit_test", "--vars", CYCLE_VARS]
-        )
+    built, _ = dbt(home / "warehouse.duckdb", "build", "--exclude-resource-type", "unit_test")
     assert built.success, built.reason
-    return duckdb.connect(warehouse, read_only=True)
+    return duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
 
 
 def _none(con, sql: str) -> None:

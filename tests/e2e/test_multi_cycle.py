@@ -45,7 +45,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import dbt_runner
+from tests.dbt_in_process import dbt
 from tests.e2e import cablebill, read_csv
 from tests.e2e.three_cycles import CYCLES, digest, run
 
@@ -317,17 +317,14 @@ def test_a_close_s_journal_is_written_once_and_a_missing_one_is_caught_up(first_
     nothing of it), and a journal a stopped run never wrote is appended by the next
     build, as the uninterrupted run wrote it."""
     _, home = first_cycle
-    warehouse = str(home / "warehouse.duckdb")
+    warehouse = home / "warehouse.duckdb"
 
     def journal(sql: str = "select * from accounting.journal_entries order by 1, 2"):
-        with duckdb.connect(warehouse) as con:
+        with duckdb.connect(str(warehouse)) as con:
             return con.execute(sql).fetchall()
 
     def build() -> None:
-        with dbt_runner.environment({dbt_runner.WAREHOUSE_ENV: warehouse}):
-            built = dbt_runner.invoke(
-                ["run", "--select", "journal_entries", "--vars", '{"cycle_date": "2026-11-01"}']
-            )
+        built, _ = dbt(warehouse, "run", "--select", "journal_entries")
         assert built.success, built.reason
 
     written = journal()

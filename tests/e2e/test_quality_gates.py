@@ -8,22 +8,18 @@ the run passes once the data is put right.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration import dbt_runner
+from tests.dbt_in_process import dbt
 from tests.deliveries import quiet_extracts, usage_extract, write_delivery
 from tests.e2e import cablebill
 from tests.e2e.test_bill_run import _inbox, cms_snapshot
 from tests.e2e.three_cycles import cms_delivery
 
 pytestmark = pytest.mark.slow
-
-CYCLE_VARS = '{"cycle_date": "2026-11-01"}'
 
 
 def _run(inbox: Path, home: Path, cycle: str = "2026-11-01", *flags: str):
@@ -265,16 +261,13 @@ def test_an_unbalanced_journal_fails_its_gate_in_front_of_the_exports(first_cycl
             "update accounting.journal_entries set credit = credit + 1 "
             "where journal_id = 'INV:INV-2026-00000001' and line_no = 2"
         )
-    printed = io.StringIO()
-    warehouse = {dbt_runner.WAREHOUSE_ENV: str(home / "warehouse.duckdb")}
-    with dbt_runner.environment(warehouse), contextlib.redirect_stdout(printed):
-        checked = dbt_runner.invoke(
-            ["test", "--select", "test_name:journals_balance", "--vars", CYCLE_VARS]
-        )
+    checked, printed = dbt(
+        home / "warehouse.duckdb", "test", "--select", "test_name:journals_balance"
+    )
     assert not checked.success
     assert len(checked.failed) == 1
     assert checked.failed[0].startswith("journals_balance_journal_entries_")
-    assert "Got 1 result" in printed.getvalue()
+    assert "Got 1 result" in printed
 
 
 def test_a_blocked_run_shows_its_times_in_the_operator_time_zone(inbox, home):
