@@ -32,6 +32,15 @@ def _files(folder: Path, pattern: str) -> dict[str, bytes]:
     }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def throwaway_metastores():
+    """The module's homes, and their Derby metastores, are thrown away with it: Derby
+    need not sync its log to disk at every commit (docs/scale-out.md)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CABLEBILL_SPARK_JAVA_OPTIONS", "-Dderby.system.durability=test")
+        yield
+
+
 @pytest.fixture(scope="module")
 def spark_home(tmp_path_factory) -> Path:
     """The golden scenario on Spark, billed in this process, as the rerun below: both
