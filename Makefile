@@ -15,7 +15,7 @@ DEMO_ACCOUNTS ?= 5000
 RUNTIME_DEBS := fonts-nanum openjdk-17-jre-headless
 TEST_DEBS := poppler-utils chromium postgresql
 
-.PHONY: install debs test-debs parse demo test test-fast lint lint-changed ruff ui docs bench bench-statements clean
+.PHONY: install debs test-debs parse demo test test-fast lint lint-changed ui docs bench bench-statements clean
 
 # apt-get only what is missing, so that an installed machine needs no network.
 define apt_install
@@ -63,18 +63,8 @@ demo: parse
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-# sqlfluff (about 2.5 CPU-minutes for the whole project) runs beside the tests, on
-# the CPU their runs leave idle; its report follows theirs, and either failing fails.
-# Its dbt templater parses into a target folder of its own, not the one the tests'
-# builds read.
-SQLFLUFF_LOG := $(VENV)/sqlfluff.log
-test: parse ruff test-debs
-	@DBT_TARGET_PATH=$(abspath $(VENV))/sqlfluff-target \
-	$(BIN)/sqlfluff lint dbt_project --processes 1 > $(SQLFLUFF_LOG) 2>&1 & linting=$$!; \
-	$(PYTEST); tests=$$?; \
-	wait $$linting; linted=$$?; \
-	echo "sqlfluff lint dbt_project:"; cat $(SQLFLUFF_LOG); \
-	[ $$tests -eq 0 ] && [ $$linted -eq 0 ]
+test: parse lint test-debs
+	$(PYTEST)
 
 # The change-and-test loop: lint of what changed, the Python unit tests and dbt's
 # unit tests; no end-to-end bill runs (pytest's `slow` marker). `make test` runs
@@ -82,16 +72,16 @@ test: parse ruff test-debs
 test-fast: parse lint-changed test-debs
 	$(PYTEST) -m "not slow"
 
-lint: ruff
-	$(BIN)/sqlfluff lint dbt_project --processes 2
-
-ruff: install
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 # The loop's lint: ruff on all the Python (seconds), sqlfluff (a minute for the whole
 # project) on the SQL that differs from main, committed or not, new files included.
-lint-changed: ruff
+lint-changed: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	@base=$$(git rev-parse --verify -q main || git rev-parse HEAD); \
 	changed=$$( { git diff --name-only --diff-filter=d $$base -- 'dbt_project/*.sql'; \
 		git ls-files --others --exclude-standard -- 'dbt_project/*.sql'; } | sort -u); \
