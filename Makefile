@@ -15,7 +15,7 @@ DEMO_ACCOUNTS ?= 5000
 RUNTIME_DEBS := fonts-nanum openjdk-17-jre-headless
 TEST_DEBS := poppler-utils chromium postgresql
 
-.PHONY: install debs test-debs parse demo test test-fast lint lint-changed ui docs bench bench-statements clean
+.PHONY: install debs test-debs parse demo test test-fast lint lint-changed ruff ui docs bench bench-statements clean
 
 # apt-get only what is missing, so that an installed machine needs no network.
 define apt_install
@@ -72,16 +72,16 @@ test: parse lint test-debs
 test-fast: parse lint-changed test-debs
 	$(PYTEST) -m "not slow"
 
-lint: install
+lint: ruff
+	$(BIN)/sqlfluff lint dbt_project --processes 2
+
+ruff: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project --processes 2
 
 # The loop's lint: ruff on all the Python (seconds), sqlfluff (a minute for the whole
 # project) on the SQL that differs from main, committed or not, new files included.
-lint-changed: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+lint-changed: ruff
 	@base=$$(git rev-parse --verify -q main || git rev-parse HEAD); \
 	changed=$$( { git diff --name-only --diff-filter=d $$base -- 'dbt_project/*.sql'; \
 		git ls-files --others --exclude-standard -- 'dbt_project/*.sql'; } | sort -u); \

@@ -53,12 +53,13 @@ def _assert_blocked(result, home: Path, cycle: str, *words: str) -> None:
     assert docs.exists() and str(docs) in result.stderr
 
 
-def _assert_passed_preview(result, accounts: int) -> None:
+def _assert_passed_preview(result, home: Path, accounts: int) -> None:
     """The cycle's gates passed and its drafts were built: a preview, nothing closed."""
     assert result.returncode == 0, result.stdout + result.stderr
     assert "preview 2026-11-01 done" in result.stdout
     assert f"accounts billed:     {accounts}" in result.stdout
     assert "BLOCKED" not in result.stdout + result.stderr
+    assert _closed_invoices(home) == 0
 
 
 def test_missing_feeds_block_billing_until_they_arrive(inbox, home):
@@ -111,7 +112,7 @@ def test_a_truncated_delivery_blocks_billing_until_it_is_delivered_whole(inbox, 
     )
 
     (folder / "card_settlements.csv").write_bytes(whole)
-    _assert_passed_preview(_run(inbox, home, "2026-11-01", "--preview"), accounts=2)
+    _assert_passed_preview(_run(inbox, home, "2026-11-01", "--preview"), home, accounts=2)
 
 
 def test_a_revenue_jump_blocks_the_close_until_ops_accept_it_with_a_reason(inbox, home):
@@ -207,7 +208,7 @@ def test_a_doubled_usage_file_blocks_billing_until_it_is_reviewed(inbox, home):
     )
     # reviewed: the repeats are exact duplicates, quarantined, each record counted once
     accepted = _run(inbox, home, "2026-11-01", "--preview", "--set", "max_quarantine_share=0.5")
-    _assert_passed_preview(accepted, accounts=2)
+    _assert_passed_preview(accepted, home, accounts=2)
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from staging.stg_headend__data_usage").fetchall() == [
             (60,)
@@ -254,7 +255,7 @@ def test_a_refused_delivery_dismissed_by_ops_with_a_reason_no_longer_blocks(inbo
     )  # fmt: skip
     assert dismissed.returncode == 0, dismissed.stderr
     assert "crm/20261101-0002 dismissed at" in dismissed.stdout and reason in dismissed.stdout
-    _assert_passed_preview(_run(inbox, home, "2026-11-01", "--preview"), accounts=2)
+    _assert_passed_preview(_run(inbox, home, "2026-11-01", "--preview"), home, accounts=2)
 
 
 def test_an_unbalanced_journal_fails_its_gate_in_front_of_the_exports(first_cycle):
