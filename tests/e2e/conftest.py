@@ -12,8 +12,8 @@ import pytest
 from filelock import FileLock
 
 from tests.e2e import cablebill, cablebill_process, three_cycles
+from tests.e2e.golden_months import GOLDEN, GOLDEN_MONTHS
 
-GOLDEN = Path(__file__).parents[1] / "golden"
 # the months of tests/e2e/test_months_of_operation.py and test_console.py
 MONTHS = ("2026-09-01", "2026-10-01", "2026-11-01")
 
@@ -58,6 +58,20 @@ def three_cycle_run(tmp_path_factory, worker_id) -> three_cycles.Played:
     """The three-cycle scenario (tests/e2e/three_cycles.py) played on DuckDB. Read
     only: a test that runs more copies the home."""
     return built_once(tmp_path_factory, worker_id, "three_cycles", three_cycles.play)
+
+
+@pytest.fixture(scope="session")
+def golden_months_run(tmp_path_factory, worker_id, golden_run) -> three_cycles.Played:
+    """The golden scenario's November (a copy of `golden_run`), then the months of
+    tests/e2e/golden_months.py, played on DuckDB without PDFs. Read only."""
+    golden_home, _ = golden_run
+
+    def play(folder: Path) -> three_cycles.Played:
+        return three_cycles.play(
+            folder, "--no-pdf", deliveries=GOLDEN_MONTHS, november=(GOLDEN / "inbox", golden_home)
+        )
+
+    return built_once(tmp_path_factory, worker_id, "golden_months", play)
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 """The three-cycle scenario, played into a home: November billed, December's
 deliveries (a payment, a support credit, late usage) billed, January's deliveries,
 the collections of 2026-12-23 (a write-off), January billed. Its hand-computed bills
-are in tests/e2e/test_multi_cycle.py; tests/e2e/test_spark_target.py plays it on
-Spark too."""
+are in tests/e2e/test_multi_cycle.py. tests/e2e/golden_months.py plays the same
+months after the golden scenario's November (`play`'s `deliveries`)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,21 +58,43 @@ def run(inbox: Path, home: Path, cycle: str, *flags: str):
     return result
 
 
-def play(root: Path, *flags: str) -> Played:
-    """Play the scenario in `root` (its inbox and home), each bill run with `flags`."""
+@dataclass(frozen=True)
+class Deliveries:
+    """What a scenario delivers into its inbox: November's deliveries, then December's,
+    then January's."""
+
+    november: Callable[[Path], None]
+    december: Callable[[Path], None]
+    january: Callable[[Path], None]
+
+
+def play(
+    root: Path,
+    *flags: str,
+    deliveries: Deliveries | None = None,
+    november: tuple[Path, Path] | None = None,
+) -> Played:
+    """Play the scenario (`deliveries`, this module's by default) in `root` (its inbox
+    and home), each bill run with `flags`. With `november`, an inbox and home where
+    November was billed already: copied, and the play goes on from there."""
+    deliveries = deliveries or THREE_CYCLES
     played = Played(root / "inbox", root / "home")
-    played.inbox.mkdir(parents=True)
-    played.home.mkdir()
-    _inbox(played.inbox)
-    run(played.inbox, played.home, CYCLES[0], *flags)
+    if november:
+        for source, copy in zip(november, (played.inbox, played.home), strict=True):
+            shutil.copytree(source, copy)
+    else:
+        played.inbox.mkdir(parents=True)
+        played.home.mkdir()
+        deliveries.november(played.inbox)
+        run(played.inbox, played.home, CYCLES[0], *flags)
     played.record(CYCLES[0])
     played.first = (root / "first" / "inbox", root / "first" / "home")
     for source, copy in zip((played.inbox, played.home), played.first, strict=True):
         shutil.copytree(source, copy)
-    december_deliveries(played.inbox)
+    deliveries.december(played.inbox)
     run(played.inbox, played.home, CYCLES[1], *flags)
     played.record(CYCLES[1])
-    january_deliveries(played.inbox)
+    deliveries.january(played.inbox)
     collect = cablebill(
         "collect", "--inbox", str(played.inbox), "--as-of", COLLECTIONS_DAY,
         "--home", str(played.home), "--set", "write_off_days=30",
@@ -89,10 +113,10 @@ def cms_delivery(inbox: Path, delivery_id: str, extracted_at: str, **changes) ->
     write_delivery(inbox, "cms", delivery_id, files, extracted_at=extracted_at)
 
 
-def _card(txn_id: str, amount: int, processed_at: str) -> dict:
+def _card(txn_id: str, account_id: str, amount: int, processed_at: str) -> dict:
     return {
         "txn_id": txn_id,
-        "account_id": "A1",
+        "account_id": account_id,
         "amount": amount,
         "currency": "KRW",
         "status": "approved",
@@ -101,13 +125,21 @@ def _card(txn_id: str, amount: int, processed_at: str) -> dict:
     }
 
 
-def december_deliveries(inbox: Path) -> None:
-    cms_delivery(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
+# A delivery of the CMS snapshot: (inbox, delivery id, extracted at)
+CmsDelivery = Callable[[Path, str, str], None]
+
+
+def december_deliveries(
+    inbox: Path, cms: CmsDelivery = cms_delivery, account_id: str = "A1"
+) -> None:
+    """The CMS snapshot again (`cms`); `account_id`'s card payment, a support credit on
+    its November invoice (INV-2026-00000001) and a late VOD purchase of October."""
+    cms(inbox, "20261201-0001", "2026-12-01T01:00:00+09:00")
     write_delivery(
         inbox,
         "payments",
         "20261201-0001",
-        {"card_settlements.csv": [_card("T-1", 27200, "2026-11-20T10:00:00+09:00")]},
+        {"card_settlements.csv": [_card("T-1", account_id, 27200, "2026-11-20T10:00:00+09:00")]},
         extracted_at="2026-12-01T03:00:00+09:00",
     )
     write_delivery(
@@ -118,7 +150,7 @@ def december_deliveries(inbox: Path) -> None:
             "adjustments.csv": [
                 {
                     "adjustment_id": "ADJ-1",
-                    "account_id": "A1",
+                    "account_id": account_id,
                     "invoice_no": "INV-2026-00000001",
                     "kind": "credit",
                     "amount": 1000,
@@ -139,7 +171,7 @@ def december_deliveries(inbox: Path) -> None:
             "vod_purchases.csv": [
                 {
                     "event_id": "V-LATE",
-                    "account_id": "A1",
+                    "account_id": account_id,
                     "title_id": "M1",
                     "title_name": "늦게 온 영화",
                     "purchase_type": "purchase",
@@ -153,29 +185,28 @@ def december_deliveries(inbox: Path) -> None:
     )
 
 
-def january_deliveries(inbox: Path) -> None:
+def january_deliveries(inbox: Path, cms: CmsDelivery | None = None, account_id: str = "A1") -> None:
+    """No usage and no tickets; the CMS snapshot with subscriptions ended back in
+    November (`cms`; by default A1's internet and licence); `account_id`'s card
+    payment, a pending one, a refund of part of it, and a deposit to a virtual
+    account nobody has."""
     usage_extract(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00")
     quiet_extracts(inbox, "20270101-0001", "2027-01-01T02:00:00+09:00", feeds=("crm",))
-    cms_delivery(
-        inbox,
-        "20270101-0001",
-        "2027-01-01T01:00:00+09:00",
-        nets_end="2026-11-26",
-        lics_end="2026-12-01",
-    )
+    cms = cms or functools.partial(cms_delivery, nets_end="2026-11-26", lics_end="2026-12-01")
+    cms(inbox, "20270101-0001", "2027-01-01T01:00:00+09:00")
     write_delivery(
         inbox,
         "payments",
         "20270101-0001",
         {
             "card_settlements.csv": [
-                _card("T-2", 49720, "2026-12-20T10:00:00+09:00"),
-                _card("T-3", 1000, "2026-12-20T10:00:00+09:00") | {"status": "pending"},
+                _card("T-2", account_id, 49720, "2026-12-20T10:00:00+09:00"),
+                _card("T-3", account_id, 1000, "2026-12-20T10:00:00+09:00") | {"status": "pending"},
             ],
             "refunds.csv": [
                 {
                     "refund_id": "R-1",
-                    "account_id": "A1",
+                    "account_id": account_id,
                     "amount": 1000,
                     "kind": "refund",
                     "original_txn_id": "T-2",
@@ -194,3 +225,6 @@ def january_deliveries(inbox: Path) -> None:
         },
         extracted_at="2027-01-01T03:00:00+09:00",
     )
+
+
+THREE_CYCLES = Deliveries(_inbox, december_deliveries, january_deliveries)
