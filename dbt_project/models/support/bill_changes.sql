@@ -60,6 +60,22 @@ lines as (
 
 ),
 
+{# each pair once per invoice of it: the lines are joined on equality (a hash join;
+    a join on `in (a, b)` compares every pair with every line) #}
+pair_invoices as (
+
+    select
+        *,
+        invoice_no as line_invoice_no
+    from pairs
+    union all
+    select
+        *,
+        previous_invoice_no as line_invoice_no
+    from pairs
+
+),
+
 sides as (
 
     select
@@ -75,9 +91,9 @@ sides as (
         case when lines.invoice_no = pairs.invoice_no then lines.amount else 0 end as amount_now,
         case when lines.invoice_no = pairs.previous_invoice_no then 1 else 0 end as on_before,
         case when lines.invoice_no = pairs.invoice_no then 1 else 0 end as on_now
-    from pairs
+    from pair_invoices as pairs
     inner join lines
-        on lines.invoice_no in (pairs.invoice_no, pairs.previous_invoice_no)
+        on pairs.line_invoice_no = lines.invoice_no
 
 ),
 
