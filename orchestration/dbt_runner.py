@@ -34,7 +34,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from orchestration import collector
+from orchestration import collector, spark_classes
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     LAKE_REGISTERED_ENV,
@@ -232,6 +232,10 @@ class _Server:
     # the Spark session its builds started, by the home's folders (_session); Spark
     # keeps the warehouse and catalog it started with for the life of the process
     session: tuple | None = None
+    # its session's JVM options for the class archive, and the archive that JVM
+    # writes when it ends, to keep (orchestration/spark_classes.py)
+    class_options: str = ""
+    pending_archive: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -385,9 +389,14 @@ def stream(args: Sequence[str]) -> Iterator[dict | Outcome]:
         if _server.target != dbt_target() or _server.session not in (None, session):
             stop()
             start()
+        if session is not None and _server.session is None:  # its build starts the JVM
+            _server.class_options, _server.pending_archive = spark_classes.session_options()
         _server.session = session or _server.session
         connection = _server.connection
-        connection.send((list(args), dict(os.environ)))
+        environment = dict(os.environ)
+        if _server.class_options:
+            environment[spark_classes.OPTIONS_ENV] = _server.class_options
+        connection.send((list(args), environment))
         outcome = item = None
         try:
             while True:
@@ -447,11 +456,14 @@ def stop() -> None:
     with _server_lock:
         server, _server = _server, None
     if server is not None and server.owner == os.getpid():
+        jvms = spark_classes.jvms_of(server.process.pid) if server.pending_archive else []
         server.connection.close()  # it ends when it reads that, its build's too
         server.process.join(timeout=1)  # (not while it parses: then it is stopped)
         if server.process.is_alive():
             server.process.terminate()
             server.process.join()
+        if jvms:  # Spark's JVM ends with it, and writes the class archive
+            spark_classes.keep(server.pending_archive, jvms)
 
 
 def _send(connection, item) -> None:
