@@ -15,6 +15,7 @@ own. A JVM that finds its archive made for another class path runs without it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import time
@@ -23,6 +24,9 @@ from pathlib import Path
 
 import psutil
 
+log = logging.getLogger("cablebill.spark")
+# "off": sessions neither write nor map an archive
+SWITCH_ENV = "CABLEBILL_SPARK_CLASS_ARCHIVE"
 # what dbt's Spark profile adds to the driver's JVM options (profiles.yml)
 OPTIONS_ENV = "CABLEBILL_SPARK_CLASS_OPTIONS"
 # what a dynamic archive starts with; HotSpot writes the header last, so a file that
@@ -67,7 +71,9 @@ def _java_path() -> str:
 
 def session_options() -> tuple[str, Path | None]:
     """The JVM options of a new Spark session, and the archive it writes when it ends
-    (None when it maps the archive there is)."""
+    (None when it maps the archive there is); none with CABLEBILL_SPARK_CLASS_ARCHIVE=off."""
+    if os.environ.get(SWITCH_ENV) == "off":
+        return "", None
     archive = archive_path()
     if archive.exists():
         return f"{QUIET} -XX:SharedArchiveFile={archive}", None
@@ -106,6 +112,7 @@ def keep(pending: Path, jvms: list[psutil.Process]) -> bool:
     """Wait for `jvms` (the session's, told to end) to write `pending`, then rename it
     into place; whether it was kept. What a JVM still running has written is left to
     be removed as stale."""
+    log.info("Spark: writing the class archive its later sessions map (once per machine)")
     _, alive = psutil.wait_procs(jvms, timeout=WRITE_TIMEOUT_SECONDS)
     if alive or not _is_whole(pending):
         return False

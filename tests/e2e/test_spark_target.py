@@ -36,9 +36,12 @@ def _files(folder: Path, pattern: str) -> dict[str, bytes]:
 @pytest.fixture(scope="module", autouse=True)
 def throwaway_metastores():
     """The module's homes, and their Derby metastores, are thrown away with it: Derby
-    need not sync its log to disk at every commit (docs/scale-out.md)."""
+    need not sync its log to disk at every commit (docs/scale-out.md). Its runs share
+    one Spark session, which would write a class archive (20-30 s) for none to map
+    (tests/orchestration/test_spark_classes.py shows the archive)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CABLEBILL_SPARK_JAVA_OPTIONS", "-Dderby.system.durability=test")
+        patch.setenv("CABLEBILL_SPARK_CLASS_ARCHIVE", "off")
         yield
 
 

@@ -70,3 +70,9 @@ def test_each_driver_heap_size_has_its_own_archive(cache, monkeypatch):
     small = spark_classes.archive_path()
     monkeypatch.setenv("CABLEBILL_SPARK_DRIVER_MEMORY", "48g")  # no compressed pointers
     assert spark_classes.archive_path() != small
+
+
+def test_no_archive_is_written_or_mapped_when_switched_off(cache, monkeypatch):
+    monkeypatch.setenv("CABLEBILL_SPARK_CLASS_ARCHIVE", "off")
+    assert spark_classes.session_options() == ("", None)
+    assert not cache.exists()
