@@ -32,25 +32,63 @@ lines as (
 
 ),
 
-outages as (
+{# each line with the outages of its account: its own, and its region's (an outage
+    naming no account); two joins on equality, not one on `or`, which compares every
+    line with every outage ever recorded #}
+line_accounts as (
 
     select
         lines.line_key,
-        outages.outage_id,
-        {{ dbt.datediff(
-            'greatest(outages.started_at, lines.active_from)',
-            'least(outages.ended_at, lines.active_to)',
-            'second') }} as seconds_active
+        lines.active_from,
+        lines.active_to,
+        accounts.account_id,
+        accounts.region_code
     from lines
     inner join {{ ref('stg_cms__accounts') }} as accounts
         on lines.account_id = accounts.account_id
+
+),
+
+line_outages as (
+
+    select
+        lines.line_key,
+        lines.active_from,
+        lines.active_to,
+        outages.outage_id,
+        outages.started_at,
+        outages.ended_at
+    from line_accounts as lines
     inner join {{ ref('stg_headend__outages') }} as outages
-        on
-            accounts.account_id = outages.account_id
-            or (outages.account_id is null and accounts.region_code = outages.region_code)
+        on lines.account_id = outages.account_id
+    union all
+    select
+        lines.line_key,
+        lines.active_from,
+        lines.active_to,
+        outages.outage_id,
+        outages.started_at,
+        outages.ended_at
+    from line_accounts as lines
+    inner join {{ ref('stg_headend__outages') }} as outages
+        on lines.region_code = outages.region_code
+    where outages.account_id is null
+
+),
+
+outages as (
+
+    select
+        line_key,
+        outage_id,
+        {{ dbt.datediff(
+            'greatest(started_at, active_from)',
+            'least(ended_at, active_to)',
+            'second') }} as seconds_active
+    from line_outages
     where
-        outages.started_at < lines.active_to
-        and outages.ended_at > lines.active_from
+        started_at < active_to
+        and ended_at > active_from
 
 ),
 
