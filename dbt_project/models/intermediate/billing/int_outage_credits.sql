@@ -32,63 +32,50 @@ lines as (
 
 ),
 
-{# each line with the outages of its account: its own, and its region's (an outage
-    naming no account); two joins on equality, not one on `or`, which compares every
-    line with every outage ever recorded #}
-line_accounts as (
+{# an outage reaches the lines of its account, or, naming no account, those of its
+    region: each line is listed under both and joined on equality, not on `or`, which
+    compares every line with every outage ever recorded #}
+scopes as (
 
-    select
-        lines.line_key,
-        lines.active_from,
-        lines.active_to,
-        accounts.account_id,
-        accounts.region_code
-    from lines
-    inner join {{ ref('stg_cms__accounts') }} as accounts
-        on lines.account_id = accounts.account_id
+    select 'account' as scope
+    union all
+    select 'region' as scope
 
 ),
 
-line_outages as (
+line_scopes as (
 
     select
         lines.line_key,
         lines.active_from,
         lines.active_to,
-        outages.outage_id,
-        outages.started_at,
-        outages.ended_at
-    from line_accounts as lines
-    inner join {{ ref('stg_headend__outages') }} as outages
-        on lines.account_id = outages.account_id
-    union all
-    select
-        lines.line_key,
-        lines.active_from,
-        lines.active_to,
-        outages.outage_id,
-        outages.started_at,
-        outages.ended_at
-    from line_accounts as lines
-    inner join {{ ref('stg_headend__outages') }} as outages
-        on lines.region_code = outages.region_code
-    where outages.account_id is null
+        scopes.scope,
+        case scopes.scope when 'account' then accounts.account_id else accounts.region_code end
+            as scope_key
+    from lines
+    inner join {{ ref('stg_cms__accounts') }} as accounts
+        on lines.account_id = accounts.account_id
+    cross join scopes
 
 ),
 
 outages as (
 
     select
-        line_key,
-        outage_id,
+        lines.line_key,
+        outages.outage_id,
         {{ dbt.datediff(
-            'greatest(started_at, active_from)',
-            'least(ended_at, active_to)',
+            'greatest(outages.started_at, lines.active_from)',
+            'least(outages.ended_at, lines.active_to)',
             'second') }} as seconds_active
-    from line_outages
+    from line_scopes as lines
+    inner join {{ ref('stg_headend__outages') }} as outages
+        on
+            lines.scope = case when outages.account_id is null then 'region' else 'account' end
+            and lines.scope_key = coalesce(outages.account_id, outages.region_code)
     where
-        started_at < active_to
-        and ended_at > active_from
+        outages.started_at < lines.active_to
+        and outages.ended_at > lines.active_from
 
 ),
 
