@@ -123,7 +123,10 @@ backbilled as (
     from covered
     inner join {{ ref('int_ledger_invoice_lines_before_cycle') }} as lines
         on 'BACKBILL:' || covered.invoice_no || ':' || covered.backbill_ref = lines.source_ref
-    where lines.line_type = 'correction'
+    where
+        lines.line_type = 'correction'
+        {#- issued by bill runs after the invoice's own, within the lookback #}
+        and lines.cycle_date >= {{ cycle_months_before(var('lookback_cycles')) }}
     group by covered.invoice_no, covered.backbill_ref
 
 ),

@@ -274,7 +274,12 @@ issued as (
         source_ref,
         sum(amount) as corrected_amount
     from {{ ref('int_ledger_invoice_lines_before_cycle') }}
-    where line_type = 'correction' and source_ref like 'RERATE:%'
+    where
+        line_type = 'correction'
+        and source_ref like 'RERATE:%'
+        {#- a line is corrected by later bill runs than its own: those of the
+            lines re-rated here are issued within the lookback #}
+        and cycle_date >= {{ cycle_months_before(var('lookback_cycles')) }}
     group by source_ref
 
 ),

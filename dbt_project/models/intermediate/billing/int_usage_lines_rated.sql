@@ -100,7 +100,13 @@ data_billed_before as (
         service_from as usage_period_start,
         sum(amount) as billed_amount
     from {{ ref('int_ledger_invoice_lines_before_cycle') }}
-    where line_type in ('usage', 'correction') and product_code = 'DATA'
+    where
+        line_type in ('usage', 'correction')
+        and product_code = 'DATA'
+        {#- only the periods rated again; a period is billed after it ends: the
+            ledger is pruned by cycle_date #}
+        and service_from >= {{ usage_window_start() }}
+        and cycle_date > {{ usage_window_start() }}
     group by account_id, service_from
 
 ),
