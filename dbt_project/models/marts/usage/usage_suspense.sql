@@ -1,10 +1,10 @@
 {#- Usage events for accounts billing does not know (yet): held here, counted by
     the gates, and billed by the first bill run after the account appears. Data
-    records are those of the bill run's window: the ones it counts
-    (int_data_usage_records) and those an earlier close held (ledger.usage_suspense),
-    whose closed periods are not read again. Held records stay here once they are
-    older than the window of their account's first bill, or of this one: no bill
-    run can rate them any more. -#}
+    records are those of the bill run's window: the ones it counts of unknown
+    accounts (int_data_usage_records_unknown) and those an earlier close held
+    (ledger.usage_suspense), whose closed periods are not read again. Held records
+    stay here once they are older than the window of their account's first bill, or
+    of this one: no bill run can rate them any more. -#}
 with events as (
 
     select
@@ -36,7 +36,7 @@ with events as (
             record_id as event_id,
             account_id,
             usage_date as event_date
-        from {{ ref('int_data_usage_records') }}
+        from {{ ref('int_data_usage_records_unknown') }}
         union all
         select
             record_id as event_id,
