@@ -15,11 +15,11 @@
     before this counting), also the periods of older deliveries it did not count.
     Usage older than the lookback is never read.
 
-    `records`, a query of record ids: only those records are read, every copy of
+    `records`, a query of record_id: only those records are read, every copy of
     each, so that a reader of a few records does not number all of them. -#}
 {%- set wanted -%}
     {%- if records %}
-        and raw.record_id in ({{ records }})
+        and raw.record_id in (select wanted_records.record_id from wanted_records)
     {%- endif -%}
 {%- endset %}
 {%- set period_start = cycle_months_before(1) %}
@@ -27,7 +27,17 @@
     usage_window_start(), period_start, 'raw.usage_start'
 ) %}
 
-with counted as (
+with
+{%- if records %}
+
+wanted_records as (
+
+    {{ records }}
+
+),
+{%- endif %}
+
+counted as (
 
     select distinct
         before.delivery_id,
